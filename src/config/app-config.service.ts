@@ -1,0 +1,85 @@
+import { resolve } from 'node:path';
+import type { EnvironmentVariables, LogLevel } from './env.schema';
+import { validateEnvironment } from './env.schema';
+
+export interface DatabaseConfig {
+  /** Set for an external PostgreSQL; undefined means the embedded PGlite database. */
+  url?: string;
+  ssl: boolean;
+  dataDir: string;
+  poolSize: number;
+  connectTimeoutMs: number;
+  statementTimeoutMs: number;
+  idleTimeoutMs: number;
+  runMigrationsOnStart: boolean;
+  seedDemoDataOnStart: boolean;
+}
+
+export interface TokenLifetimes {
+  accessTokenSeconds: number;
+  refreshTokenIdleSeconds: number;
+  refreshTokenAbsoluteSeconds: number;
+  authorizationCodeSeconds: number;
+}
+
+/** Typed, validated configuration. Built once from the environment; injected everywhere else. */
+export class AppConfig {
+  readonly environment: EnvironmentVariables['NODE_ENV'];
+  readonly host: string;
+  readonly port: number;
+  readonly adminHost: string;
+  readonly adminPort: number;
+  readonly publicUrl: string;
+  readonly trustProxyHops: number;
+  readonly logLevel: LogLevel;
+  readonly redisUrl?: string;
+  readonly shutdownGraceMs: number;
+  readonly database: DatabaseConfig;
+  readonly tokens: TokenLifetimes;
+
+  constructor(env: EnvironmentVariables) {
+    const embedded = env.DATABASE_URL === undefined;
+    this.environment = env.NODE_ENV;
+    this.host = env.HOST;
+    this.port = env.PORT;
+    this.adminHost = env.ADMIN_HOST;
+    this.adminPort = env.ADMIN_PORT;
+    this.publicUrl = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
+    this.trustProxyHops = env.TRUST_PROXY_HOPS;
+    this.logLevel = env.LOG_LEVEL;
+    this.redisUrl = env.REDIS_URL;
+    this.shutdownGraceMs = env.SHUTDOWN_GRACE_MS;
+    this.database = {
+      url: env.DATABASE_URL,
+      ssl: env.DATABASE_SSL,
+      dataDir: resolve(env.DATA_DIR),
+      // PGlite is single-connection: a second pooled connection would wait on the first forever
+      // inside a transaction (DESIGN.md, embedded default).
+      poolSize: embedded ? 1 : env.DATABASE_POOL_SIZE,
+      connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+      idleTimeoutMs: env.DATABASE_IDLE_TIMEOUT_MS,
+      runMigrationsOnStart: env.MIGRATIONS_RUN ?? embedded,
+      seedDemoDataOnStart: env.SEED_DEMO_DATA ?? embedded,
+    };
+    this.tokens = {
+      accessTokenSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTokenIdleSeconds: env.REFRESH_TOKEN_IDLE_TTL_SECONDS,
+      refreshTokenAbsoluteSeconds: env.REFRESH_TOKEN_ABSOLUTE_TTL_SECONDS,
+      authorizationCodeSeconds: env.AUTHORIZATION_CODE_TTL_SECONDS,
+    };
+  }
+
+  get usesEmbeddedDatabase(): boolean {
+    return this.database.url === undefined;
+  }
+
+  /** The one place that reads process.env (STYLE.md, Config). */
+  static fromProcessEnv(): AppConfig {
+    return new AppConfig(validateEnvironment(process.env));
+  }
+
+  static fromValues(values: Record<string, string | undefined>): AppConfig {
+    return new AppConfig(validateEnvironment(values));
+  }
+}
