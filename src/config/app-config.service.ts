@@ -79,6 +79,11 @@ export class AppConfig {
     return new AppConfig(validateEnvironment(process.env));
   }
 
+  /** A secret handed to a CLI command through the environment (kept out of argv and history). */
+  static secretFromEnvironment(name: 'TESORIO_PASSWORD'): string | undefined {
+    return process.env[name];
+  }
+
   static fromValues(values: Record<string, string | undefined>): AppConfig {
     return new AppConfig(validateEnvironment(values));
   }

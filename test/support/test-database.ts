@@ -23,8 +23,8 @@ export function databaseUrl(name: string): string {
   return url.toString();
 }
 
-export async function adminQuery(sql: string): Promise<void> {
-  const client = new Client({ connectionString: serverUrl() });
+export async function adminQuery(sql: string, url: string = serverUrl()): Promise<void> {
+  const client = new Client({ connectionString: url });
   await client.connect();
   try {
     await client.query(sql);

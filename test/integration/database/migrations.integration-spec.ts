@@ -50,7 +50,7 @@ describe('migrations on PostgreSQL', () => {
       const rows = await fresh.dataSource.query<{ name: string }[]>('SELECT name FROM migrations');
       assert.equal(new Set(rows.map((r) => r.name)).size, rows.length, 'a migration was recorded twice');
     } finally {
-      await Promise.all(runners.map((r) => (r.isInitialized ? r.destroy() : undefined)));
+      await Promise.all(runners.filter((r) => r.isInitialized).map((r) => r.destroy()));
       await fresh.drop();
     }
   });

@@ -1,0 +1,71 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Server } from 'node:http';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import type { AppConfig } from './config/app-config.service';
+import { openDatabase } from './database/database';
+import type { OpenDatabase } from './database/database';
+import { runMigrations } from './database/migrator';
+import { Lifecycle } from './health/lifecycle.service';
+
+export interface RunningServer {
+  app: NestExpressApplication;
+  database: OpenDatabase;
+  /** Where the public listener really listens (PORT=0 picks a free port). */
+  listeningUrl: string;
+  /** Graceful stop: refuse new connections, finish in-flight requests, close the pool. */
+  stop(): Promise<void>;
+}
+
+export interface StartHooks {
+  /** Runs after migrations, before the listener opens (the demo seed on first start). */
+  beforeListen?: (database: OpenDatabase) => Promise<void>;
+}
+
+export async function startServer(config: AppConfig, hooks: StartHooks = {}): Promise<RunningServer> {
+  const database = await openDatabase(config);
+  try {
+    if (config.database.runMigrationsOnStart) await runMigrations(database.dataSource);
+    await hooks.beforeListen?.(database);
+
+    const app = await NestFactory.create<NestExpressApplication>(
+      AppModule.forRoot(config, database.dataSource),
+      { bufferLogs: true, bodyParser: false },
+    );
+    app.useLogger(app.get(Logger));
+    app.disable('x-powered-by');
+    // Behind an ingress the client address and scheme come from X-Forwarded-*; trust only our hops.
+    app.set('trust proxy', config.trustProxyHops);
+    app.useBodyParser('json', { limit: '1mb' });
+    app.useBodyParser('urlencoded', { limit: '64kb', extended: false });
+
+    await app.listen(config.port, config.host);
+    const server: Server = app.getHttpServer();
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const lifecycle = app.get(Lifecycle);
+
+    let stopping: Promise<void> | undefined;
+    const stop = (): Promise<void> =>
+      (stopping ??= (async () => {
+        lifecycle.beginShutdown();
+        // server.close() (inside app.close) stops accepting and waits for in-flight requests; past
+        // the grace period remaining sockets are cut so a stuck client cannot block the rollout.
+        const force = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs);
+        force.unref();
+        try {
+          await app.close();
+        } finally {
+          clearTimeout(force);
+          await database.close();
+        }
+      })());
+
+    return { app, database, listeningUrl: `http://${config.host}:${port}`, stop };
+  } catch (error) {
+    await database.close().catch(() => undefined);
+    throw error;
+  }
+}
