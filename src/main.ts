@@ -1,4 +1,5 @@
 import { AppConfig } from './config/app-config.service';
+import { isDatabaseUnavailable } from './common/errors/database-errors';
 import { ConfigurationError } from './config/env.schema';
 import { DataDirectoryLockedError } from './database/embedded-postgres';
 import { seedDemoDataOnFirstStart, startupBanner } from './demo-data/first-start';
@@ -32,6 +33,10 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   if (error instanceof ConfigurationError || error instanceof DataDirectoryLockedError) {
     process.stderr.write(`${error.message}\n`);
+  } else if (isDatabaseUnavailable(error)) {
+    process.stderr.write(
+      `Cannot reach the database: ${(error as Error).message}. Check DATABASE_URL and that PostgreSQL is running.\n`,
+    );
   } else {
     process.stderr.write(`Start-up failed: ${(error as Error)?.stack ?? String(error)}\n`);
   }
