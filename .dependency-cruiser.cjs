@@ -11,7 +11,13 @@ module.exports = {
       comment: 'receivables knows nothing of MCP, HTTP, OAuth, admin or identity (DESIGN.md).',
       severity: 'error',
       from: { path: feature('receivables') },
-      to: { path: ['^src/(mcp|oauth|admin|identity|cli|health|demo-data)/', '^src/(main|server|app\\.module)\\.ts$', 'node_modules/(@nestjs/platform-express|express)/'] },
+      to: {
+        path: [
+          '^src/(mcp|oauth|admin|identity|cli|health|demo-data)/',
+          '^src/(main|server|app\\.module)\\.ts$',
+          'node_modules/(@nestjs/platform-express|express)/',
+        ],
+      },
     },
     {
       name: 'receivables-no-http-exceptions',

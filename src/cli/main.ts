@@ -30,7 +30,8 @@ interface Command {
   run(values: Record<string, string | boolean | undefined>, db: OpenDatabase): Promise<string>;
 }
 
-const identity = (db: OpenDatabase): IdentityService => new IdentityService(db.dataSource, new PasswordHasher());
+const identity = (db: OpenDatabase): IdentityService =>
+  new IdentityService(db.dataSource, new PasswordHasher());
 
 function required(values: Record<string, string | boolean | undefined>, name: string): string {
   const value = values[name];
@@ -49,7 +50,9 @@ const COMMANDS: Record<string, Command> = {
         return 'Reverted the last migration.';
       }
       const applied = await runMigrations(db.dataSource);
-      return applied.length ? `Applied ${applied.length} migration(s): ${applied.join(', ')}` : 'No pending migrations.';
+      return applied.length
+        ? `Applied ${applied.length} migration(s): ${applied.join(', ')}`
+        : 'No pending migrations.';
     },
   },
   seed: {
@@ -62,7 +65,8 @@ const COMMANDS: Record<string, Command> = {
         throw new UsageError('--scale must be a positive whole number of invoices');
       }
       const seed = values.seed === undefined ? undefined : Number(values.seed);
-      if (seed !== undefined && !Number.isInteger(seed)) throw new UsageError('--seed must be a whole number');
+      if (seed !== undefined && !Number.isInteger(seed))
+        throw new UsageError('--seed must be a whole number');
       await runMigrations(db.dataSource);
       const summary = await seedDemoData(db.dataSource, {
         seed,
@@ -129,7 +133,8 @@ const COMMANDS: Record<string, Command> = {
 
 /** The password comes from the environment so it stays out of shell history and `ps`. */
 function passwordFrom(values: Record<string, string | boolean | undefined>): string {
-  const password = (values.password as string | undefined) ?? AppConfig.secretFromEnvironment('TESORIO_PASSWORD');
+  const password =
+    (values.password as string | undefined) ?? AppConfig.secretFromEnvironment('TESORIO_PASSWORD');
   if (!password) throw new UsageError('set TESORIO_PASSWORD (preferred) or pass --password');
   return password;
 }
@@ -186,8 +191,13 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const known = error instanceof AppError || error instanceof ConfigurationError || error instanceof DataDirectoryLockedError;
-    process.stderr.write(`${known ? (error as Error).message : ((error as Error)?.stack ?? String(error))}\n`);
+    const known =
+      error instanceof AppError ||
+      error instanceof ConfigurationError ||
+      error instanceof DataDirectoryLockedError;
+    process.stderr.write(
+      `${known ? (error as Error).message : ((error as Error)?.stack ?? String(error))}\n`,
+    );
     process.exit(1);
   },
 );

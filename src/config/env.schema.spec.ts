@@ -26,7 +26,10 @@ describe('environment schema', () => {
   });
 
   it('with DATABASE_URL, migrations and seeding become explicit steps and the pool size applies', () => {
-    const config = AppConfig.fromValues({ DATABASE_URL: 'postgres://u:p@db:5432/ar', DATABASE_POOL_SIZE: '20' });
+    const config = AppConfig.fromValues({
+      DATABASE_URL: 'postgres://u:p@db:5432/ar',
+      DATABASE_POOL_SIZE: '20',
+    });
     assert.equal(config.usesEmbeddedDatabase, false);
     assert.equal(config.database.poolSize, 20);
     assert.equal(config.database.runMigrationsOnStart, false);
@@ -36,19 +39,28 @@ describe('environment schema', () => {
   it('names each bad variable and its value', () => {
     const problems = problemsOf({ PORT: 'eighty', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x' });
     assert.equal(problems.length, 3);
-    assert.match(problems.find((p) => p.startsWith('PORT='))!, /PORT="eighty"/);
+    assert.match(
+      problems.find((p) => p.startsWith('PORT='))!,
+      /PORT="eighty"/,
+    );
     assert.ok(problems.some((p) => p.startsWith('LOG_LEVEL="loud"')));
     assert.ok(problems.some((p) => p.startsWith('DATABASE_URL=') && p.includes('postgres://')));
   });
 
   it('refuses a PUBLIC_URL with a trailing slash or a query', () => {
     assert.ok(problemsOf({ PUBLIC_URL: 'https://ar.example.com/' }).some((p) => p.startsWith('PUBLIC_URL')));
-    assert.ok(problemsOf({ PUBLIC_URL: 'https://ar.example.com/?x=1' }).some((p) => p.startsWith('PUBLIC_URL')));
+    assert.ok(
+      problemsOf({ PUBLIC_URL: 'https://ar.example.com/?x=1' }).some((p) => p.startsWith('PUBLIC_URL')),
+    );
     assert.deepEqual(problemsOf({ PUBLIC_URL: 'https://ar.example.com/tesorio' }), []);
   });
 
   it('insists on https in production', () => {
-    assert.ok(problemsOf({ NODE_ENV: 'production', PUBLIC_URL: 'http://ar.example.com' }).some((p) => p.startsWith('PUBLIC_URL')));
+    assert.ok(
+      problemsOf({ NODE_ENV: 'production', PUBLIC_URL: 'http://ar.example.com' }).some((p) =>
+        p.startsWith('PUBLIC_URL'),
+      ),
+    );
     assert.deepEqual(problemsOf({ NODE_ENV: 'production', PUBLIC_URL: 'https://ar.example.com' }), []);
   });
 
@@ -57,11 +69,16 @@ describe('environment schema', () => {
   });
 
   it('refuses token lifetimes that contradict each other or the spec', () => {
-    assert.ok(problemsOf({ AUTHORIZATION_CODE_TTL_SECONDS: '600' }).some((p) => p.startsWith('AUTHORIZATION_CODE_TTL_SECONDS')));
     assert.ok(
-      problemsOf({ REFRESH_TOKEN_IDLE_TTL_SECONDS: '9000000', REFRESH_TOKEN_ABSOLUTE_TTL_SECONDS: '86400' }).some((p) =>
-        p.startsWith('REFRESH_TOKEN_IDLE_TTL_SECONDS'),
+      problemsOf({ AUTHORIZATION_CODE_TTL_SECONDS: '600' }).some((p) =>
+        p.startsWith('AUTHORIZATION_CODE_TTL_SECONDS'),
       ),
+    );
+    assert.ok(
+      problemsOf({
+        REFRESH_TOKEN_IDLE_TTL_SECONDS: '9000000',
+        REFRESH_TOKEN_ABSOLUTE_TTL_SECONDS: '86400',
+      }).some((p) => p.startsWith('REFRESH_TOKEN_IDLE_TTL_SECONDS')),
     );
   });
 

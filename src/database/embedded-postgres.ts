@@ -74,7 +74,12 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
     const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
     const pglite = await PGlite.create(join(dataDir, 'pgdata'), { extensions: { uuid_ossp } });
     db = pglite;
-    const socketServer = new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port: 0, maxConnections: 1 });
+    const socketServer = new PGLiteSocketServer({
+      db: pglite,
+      host: '127.0.0.1',
+      port: 0,
+      maxConnections: 1,
+    });
     server = socketServer;
     await socketServer.start();
     const port = new URL(`postgres://${socketServer.getServerConn()}`).port;

@@ -21,7 +21,9 @@ export class MigrationsHealthIndicator {
     if (this.upToDate) return check.up();
     try {
       this.upToDate = !(await hasPendingMigrations(this.dataSource));
-      return this.upToDate ? check.up() : check.down({ message: 'pending migrations: run `tesorio-mcp migrate`' });
+      return this.upToDate
+        ? check.up()
+        : check.down({ message: 'pending migrations: run `tesorio-mcp migrate`' });
     } catch (error) {
       return check.down({ message: (error as Error).message });
     }

@@ -29,31 +29,43 @@ export class IdentityService {
     private readonly passwords: PasswordHasher,
   ) {}
 
-  async createOrganization(input: { name: string; baseCurrency: string; timeZone?: string }): Promise<Organization> {
+  async createOrganization(input: {
+    name: string;
+    baseCurrency: string;
+    timeZone?: string;
+  }): Promise<Organization> {
     const name = input.name.trim();
     if (!name) throw new InvalidArgumentError('Organization name must not be empty.', { field: 'name' });
     const baseCurrency = input.baseCurrency.trim().toUpperCase();
     if (!CURRENCY.test(baseCurrency)) {
-      throw new InvalidArgumentError(`Base currency must be an ISO-4217 code such as USD; got "${input.baseCurrency}".`, {
-        field: 'baseCurrency',
-      });
+      throw new InvalidArgumentError(
+        `Base currency must be an ISO-4217 code such as USD; got "${input.baseCurrency}".`,
+        {
+          field: 'baseCurrency',
+        },
+      );
     }
     const timeZone = input.timeZone ?? 'UTC';
     if (!isTimeZone(timeZone)) {
-      throw new InvalidArgumentError(`Unknown time zone "${timeZone}"; use an IANA name such as Europe/Berlin.`, {
-        field: 'timeZone',
-      });
+      throw new InvalidArgumentError(
+        `Unknown time zone "${timeZone}"; use an IANA name such as Europe/Berlin.`,
+        {
+          field: 'timeZone',
+        },
+      );
     }
     return this.dataSource.getRepository(Organization).save({ name, baseCurrency, timeZone });
   }
 
   async createUser(input: { email: string; name: string; password: string }): Promise<User> {
     const email = normalizeEmail(input.email);
-    if (!EMAIL.test(email)) throw new InvalidArgumentError(`"${input.email}" is not an email address.`, { field: 'email' });
+    if (!EMAIL.test(email))
+      throw new InvalidArgumentError(`"${input.email}" is not an email address.`, { field: 'email' });
     if (!input.name.trim()) throw new InvalidArgumentError('Name must not be empty.', { field: 'name' });
     assertPasswordStrength(input.password);
     const users = this.dataSource.getRepository(User);
-    if (await users.existsBy({ email })) throw new ConflictError(`A user with email ${email} already exists.`);
+    if (await users.existsBy({ email }))
+      throw new ConflictError(`A user with email ${email} already exists.`);
     const passwordHash = await this.passwords.hash(input.password);
     return users.save({ email, name: input.name.trim(), passwordHash, disabled: false });
   }
@@ -61,7 +73,9 @@ export class IdentityService {
   async setPassword(email: string, password: string): Promise<void> {
     assertPasswordStrength(password);
     const user = await this.requireUser(email);
-    await this.dataSource.getRepository(User).update({ id: user.id }, { passwordHash: await this.passwords.hash(password) });
+    await this.dataSource
+      .getRepository(User)
+      .update({ id: user.id }, { passwordHash: await this.passwords.hash(password) });
   }
 
   async setDisabled(email: string, disabled: boolean): Promise<void> {
@@ -71,7 +85,9 @@ export class IdentityService {
 
   async addMembership(email: string, orgId: string, role: Role): Promise<void> {
     if (!ROLES.includes(role)) {
-      throw new InvalidArgumentError(`Role must be one of ${ROLES.join(', ')}; got "${role}".`, { field: 'role' });
+      throw new InvalidArgumentError(`Role must be one of ${ROLES.join(', ')}; got "${role}".`, {
+        field: 'role',
+      });
     }
     const user = await this.requireUser(email);
     if (!(await this.dataSource.getRepository(Organization).existsBy({ id: orgId }))) {
@@ -111,14 +127,17 @@ export class IdentityService {
 
   private async requireUser(email: string): Promise<User> {
     const user = await this.findUserByEmail(email);
-    if (!user) throw new InvalidArgumentError(`No user with email ${normalizeEmail(email)}.`, { field: 'email' });
+    if (!user)
+      throw new InvalidArgumentError(`No user with email ${normalizeEmail(email)}.`, { field: 'email' });
     return user;
   }
 }
 
 export function assertPasswordStrength(password: string): void {
   if (password.length < MIN_PASSWORD_LENGTH) {
-    throw new InvalidArgumentError(`Passwords need at least ${MIN_PASSWORD_LENGTH} characters.`, { field: 'password' });
+    throw new InvalidArgumentError(`Passwords need at least ${MIN_PASSWORD_LENGTH} characters.`, {
+      field: 'password',
+    });
   }
 }
 

@@ -17,7 +17,12 @@ describe('log redaction', () => {
     logger.info({
       req: { headers: { authorization: 'Bearer tmcp_at_SECRET1', cookie: '__Host-session=SECRET2' } },
       res: { headers: { 'set-cookie': 'SECRET3', location: 'https://client/cb?code=SECRET4' } },
-      body: { password: 'SECRET5', refresh_token: 'SECRET6', code_verifier: 'SECRET7', client_secret: 'SECRET8' },
+      body: {
+        password: 'SECRET5',
+        refresh_token: 'SECRET6',
+        code_verifier: 'SECRET7',
+        client_secret: 'SECRET8',
+      },
     });
     assert.doesNotMatch(written, /SECRET\d/);
     assert.match(written, /\[redacted\]/);

@@ -17,7 +17,11 @@ export interface PostgresServer {
 }
 
 function binDir(): string {
-  for (const dir of ['/usr/lib/postgresql/15/bin', '/usr/lib/postgresql/16/bin', '/usr/lib/postgresql/17/bin']) {
+  for (const dir of [
+    '/usr/lib/postgresql/15/bin',
+    '/usr/lib/postgresql/16/bin',
+    '/usr/lib/postgresql/17/bin',
+  ]) {
     if (existsSync(join(dir, 'initdb'))) return dir;
   }
   const fromPgConfig = spawnSync('pg_config', ['--bindir'], { encoding: 'utf8' });
@@ -52,7 +56,16 @@ export async function startPostgresServer(): Promise<PostgresServer> {
     chownSync(dataDir, uid, gid);
   }
   const port = await freePort();
-  run(join(bin, 'initdb'), ['-D', join(dataDir, 'db'), '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale']);
+  run(join(bin, 'initdb'), [
+    '-D',
+    join(dataDir, 'db'),
+    '-U',
+    'postgres',
+    '--auth=trust',
+    '-E',
+    'UTF8',
+    '--no-locale',
+  ]);
   const options = [
     `-p ${port}`,
     `-k ${dataDir}`,
@@ -66,7 +79,16 @@ export async function startPostgresServer(): Promise<PostgresServer> {
     port,
     dataDir,
     start() {
-      run(join(bin, 'pg_ctl'), ['-D', join(dataDir, 'db'), '-o', options, '-l', join(dataDir, 'log'), '-w', 'start']);
+      run(join(bin, 'pg_ctl'), [
+        '-D',
+        join(dataDir, 'db'),
+        '-o',
+        options,
+        '-l',
+        join(dataDir, 'log'),
+        '-w',
+        'start',
+      ]);
     },
     stop() {
       try {

@@ -3,12 +3,7 @@
  * them into responses in one place. Messages are sentences a user (or a model) can act on.
  */
 export type AppErrorCode =
-  | 'invalid_argument'
-  | 'not_found'
-  | 'conflict'
-  | 'forbidden'
-  | 'rule_violation'
-  | 'unavailable';
+  'invalid_argument' | 'not_found' | 'conflict' | 'forbidden' | 'rule_violation' | 'unavailable';
 
 export abstract class AppError extends Error {
   abstract readonly code: AppErrorCode;

@@ -16,7 +16,9 @@ async function main(): Promise<void> {
     await runMigrations(dataSource);
     const diff = await diffSchemaAgainstEntities(dataSource);
     if (diff.up.length > 0) {
-      process.stderr.write(`Schema drift: the entities need changes no migration makes:\n${diff.up.join(';\n')}\n`);
+      process.stderr.write(
+        `Schema drift: the entities need changes no migration makes:\n${diff.up.join(';\n')}\n`,
+      );
       process.exit(1);
     }
     process.stdout.write('No drift: the migrations produce exactly the schema the entities describe.\n');

@@ -18,7 +18,9 @@ async function main(): Promise<void> {
   }
   const config = AppConfig.fromProcessEnv();
   if (!config.database.url) {
-    process.stderr.write('Set DATABASE_URL to a scratch PostgreSQL: migrations are generated against PostgreSQL.\n');
+    process.stderr.write(
+      'Set DATABASE_URL to a scratch PostgreSQL: migrations are generated against PostgreSQL.\n',
+    );
     process.exit(2);
   }
   const dataSource = createDataSource(config, config.database.url);

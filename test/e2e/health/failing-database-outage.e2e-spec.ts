@@ -64,4 +64,3 @@ describe('when PostgreSQL goes away and comes back', () => {
     assert.equal(app.child.exitCode, null);
   });
 });
-

@@ -33,7 +33,11 @@ describe('SIGTERM with requests in flight', () => {
 
   before(async () => {
     db = await createTestDatabase();
-    app = await startAppProcess({ DATABASE_URL: db.url, SEED_DEMO_DATA: 'false', SHUTDOWN_GRACE_MS: '10000' });
+    app = await startAppProcess({
+      DATABASE_URL: db.url,
+      SEED_DEMO_DATA: 'false',
+      SHUTDOWN_GRACE_MS: '10000',
+    });
   });
   after(async () => {
     await app?.kill('SIGKILL');
@@ -46,7 +50,10 @@ describe('SIGTERM with requests in flight', () => {
     const exitCode = app.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 500)); // shutdown under way
 
-    await assert.rejects(fetch(`${app.baseUrl}/health/live`), 'a new connection must be refused once stopping');
+    await assert.rejects(
+      fetch(`${app.baseUrl}/health/live`),
+      'a new connection must be refused once stopping',
+    );
 
     for (const { req } of inFlight) req.end('x'.repeat(40));
     const results = await Promise.all(inFlight.map((r) => r.done));

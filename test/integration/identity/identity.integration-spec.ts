@@ -19,13 +19,21 @@ describe('identity: organizations, users, memberships', () => {
   after(async () => db.drop());
 
   it('stores users with a lower-cased email and an Argon2id hash that verifies only the right password', async () => {
-    const user = await identity.createUser({ email: '  Dana@Example.COM ', name: 'Dana Scully', password: 'correct horse battery' });
+    const user = await identity.createUser({
+      email: '  Dana@Example.COM ',
+      name: 'Dana Scully',
+      password: 'correct horse battery',
+    });
     assert.equal(user.email, 'dana@example.com');
     const stored = await identity.findUserForLogin('DANA@example.com');
     assert.match(stored!.passwordHash, /^\$argon2id\$/);
     assert.equal(await passwords.verify(stored!.passwordHash, 'correct horse battery'), true);
     assert.equal(await passwords.verify(stored!.passwordHash, 'wrong horse battery'), false);
-    assert.equal((await identity.findUserByEmail('dana@example.com'))!.passwordHash, undefined, 'hash not selected by default');
+    assert.equal(
+      (await identity.findUserByEmail('dana@example.com'))!.passwordHash,
+      undefined,
+      'hash not selected by default',
+    );
   });
 
   it('refuses a second account for the same email in any letter case', async () => {
@@ -36,14 +44,28 @@ describe('identity: organizations, users, memberships', () => {
   });
 
   it('refuses short passwords and malformed emails before storing anything', async () => {
-    await assert.rejects(identity.createUser({ email: 'x@example.com', name: 'X', password: 'short' }), InvalidArgumentError);
-    await assert.rejects(identity.createUser({ email: 'not-an-email', name: 'X', password: 'long enough password' }), InvalidArgumentError);
+    await assert.rejects(
+      identity.createUser({ email: 'x@example.com', name: 'X', password: 'short' }),
+      InvalidArgumentError,
+    );
+    await assert.rejects(
+      identity.createUser({ email: 'not-an-email', name: 'X', password: 'long enough password' }),
+      InvalidArgumentError,
+    );
     assert.equal(await identity.findUserByEmail('x@example.com'), null);
   });
 
   it('lets one user belong to several organizations with different roles', async () => {
-    const acme = await identity.createOrganization({ name: 'Acme', baseCurrency: 'usd', timeZone: 'America/New_York' });
-    const globex = await identity.createOrganization({ name: 'Globex', baseCurrency: 'EUR', timeZone: 'Europe/Berlin' });
+    const acme = await identity.createOrganization({
+      name: 'Acme',
+      baseCurrency: 'usd',
+      timeZone: 'America/New_York',
+    });
+    const globex = await identity.createOrganization({
+      name: 'Globex',
+      baseCurrency: 'EUR',
+      timeZone: 'Europe/Berlin',
+    });
     assert.equal(acme.baseCurrency, 'USD');
     await identity.addMembership('dana@example.com', acme.id, 'collector');
     await identity.addMembership('dana@example.com', globex.id, 'manager');
@@ -61,11 +83,20 @@ describe('identity: organizations, users, memberships', () => {
 
   it('rejects unknown roles, organizations, currencies and time zones with a clear error', async () => {
     const [org] = await identity.listOrganizations();
-    await assert.rejects(identity.addMembership('dana@example.com', org.id, 'owner' as never), /Role must be one of/);
+    await assert.rejects(
+      identity.addMembership('dana@example.com', org.id, 'owner' as never),
+      /Role must be one of/,
+    );
     await assert.rejects(identity.addMembership('dana@example.com', randomUUID(), 'viewer'), NotFoundError);
-    await assert.rejects(identity.addMembership('nobody@example.com', org.id, 'viewer'), /No user with email/);
+    await assert.rejects(
+      identity.addMembership('nobody@example.com', org.id, 'viewer'),
+      /No user with email/,
+    );
     await assert.rejects(identity.createOrganization({ name: 'X', baseCurrency: 'dollars' }), /ISO-4217/);
-    await assert.rejects(identity.createOrganization({ name: 'X', baseCurrency: 'USD', timeZone: 'Mars/Base' }), /time zone/);
+    await assert.rejects(
+      identity.createOrganization({ name: 'X', baseCurrency: 'USD', timeZone: 'Mars/Base' }),
+      /time zone/,
+    );
   });
 
   it('spends about the same time verifying an unknown account as a known one', async () => {
