@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Server } from 'node:http';
@@ -9,6 +10,7 @@ import { openDatabase } from './database/database';
 import type { OpenDatabase } from './database/database';
 import { runMigrations } from './database/migrator';
 import { Lifecycle } from './health/lifecycle.service';
+import { nestLogLevels } from './observability/nest-log-levels';
 
 export interface RunningServer {
   app: NestExpressApplication;
@@ -25,6 +27,7 @@ export interface StartHooks {
 }
 
 export async function startServer(config: AppConfig, hooks: StartHooks = {}): Promise<RunningServer> {
+  NestLogger.overrideLogger(nestLogLevels(config.logLevel));
   const database = await openDatabase(config);
   try {
     if (config.database.runMigrationsOnStart) await runMigrations(database.dataSource);
