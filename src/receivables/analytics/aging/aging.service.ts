@@ -1,0 +1,412 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ExchangeRatesService } from '../../currency/exchange-rates.service';
+import type { ExchangeRateQuote } from '../../currency/exchange-rates.service';
+import { todayIn } from '../../shared/calendar';
+import { OrgSettingsReader } from '../../shared/org-settings';
+import { queryFingerprint, resolvePageSize } from '../../shared/pagination';
+import type { Page, PageRequest } from '../../shared/pagination';
+import { resolveAsOf, resolveChoice } from '../shared/analytics-input';
+import {
+  openCreditMemosAsOfSql,
+  openInvoicesAsOfSql,
+  unappliedCashAsOfSql,
+} from '../shared/as-of-balances.sql';
+import { pageByRankDesc } from '../shared/in-memory-page';
+import { runReportQueries } from '../shared/report-queries';
+import type { ReportQuery } from '../shared/report-queries';
+import { customerNames, memberNames, requireCustomer, subsidiaryNames } from '../shared/lookups';
+import { money } from '../shared/money';
+import type { Money } from '../shared/money';
+import { SqlParams } from '../shared/sql-params';
+import { AGING_BASES, agingBuckets, bucketLowerBounds, resolveBucketEdges } from './aging-buckets';
+import type { AgingBasis, AgingBucket } from './aging-buckets';
+
+export type AgingGroupBy = 'none' | 'customer' | 'collector' | 'subsidiary' | 'currency';
+export const AGING_GROUP_BYS: readonly AgingGroupBy[] = [
+  'none',
+  'customer',
+  'collector',
+  'subsidiary',
+  'currency',
+];
+
+export interface AgingQuery extends PageRequest {
+  /** End of the day the report describes; default today in the organization's time zone. */
+  asOf?: string;
+  /** Default: the organization's setting. */
+  basis?: AgingBasis;
+  /** Upper days of the past-due buckets; default: the organization's setting. */
+  bucketEdges?: number[];
+  groupBy?: AgingGroupBy;
+  /** Only this customer's receivables. */
+  customerId?: string;
+}
+
+export interface AgingBucketAmount {
+  key: string;
+  amount: number;
+  invoiceCount: number;
+}
+
+/** Open invoice balances of one currency spread over the buckets (same order as `buckets`). */
+export interface AgingAmounts {
+  currency: string;
+  buckets: AgingBucketAmount[];
+  total: number;
+  invoiceCount: number;
+}
+
+export interface CreditBalance {
+  currency: string;
+  amount: number;
+  count: number;
+  /** Receipt date of the oldest payment / issue date of the oldest memo still holding credit. */
+  oldestDate: string | null;
+}
+
+/** Unapplied cash or unused credit memos: shown beside the aging, never netted into buckets. */
+export interface CreditsSummary {
+  base: Money;
+  byCurrency: CreditBalance[];
+  count: number;
+}
+
+export interface AgingGroup {
+  /** Customer, collector (user) or subsidiary id, or currency code; null for "none assigned". */
+  key: string | null;
+  label: string;
+  base: AgingAmounts;
+  byCurrency: AgingAmounts[];
+  unappliedCash: Money;
+  openCredits: Money;
+}
+
+export interface AgingReport {
+  asOf: string;
+  basis: AgingBasis;
+  bucketEdges: number[];
+  buckets: AgingBucket[];
+  baseCurrency: string;
+  groupBy: AgingGroupBy;
+  /** Everything in scope, not just the page of groups. */
+  totals: { base: AgingAmounts; byCurrency: AgingAmounts[] };
+  unappliedCash: CreditsSummary;
+  openCreditMemos: CreditsSummary;
+  /** Open invoices less unapplied cash and unused credit memos, in the base currency. */
+  netReceivable: Money;
+  /** Groups ranked by base-currency total, largest first; empty when groupBy is "none". */
+  groups: Page<AgingGroup>;
+  /** Rates on or before `asOf` used for the base-currency figures. */
+  exchangeRates: ExchangeRateQuote[];
+}
+
+interface BucketRow {
+  groupKey: string | null;
+  currency: string;
+  bucket: number;
+  amount: number;
+  invoiceCount: number;
+}
+
+interface CreditRow {
+  kind: 'cash' | 'credit_memo';
+  groupKey: string | null;
+  currency: string;
+  amount: number;
+  count: number;
+  oldestDate: string | null;
+}
+
+const NO_KEY = '00000000-0000-0000-0000-000000000000';
+
+/** Accumulates bucket cells of one group, per currency and converted into the base currency. */
+class GroupAccumulator {
+  readonly byCurrency = new Map<string, AgingAmounts>();
+  readonly base: AgingAmounts;
+  unappliedCash = 0;
+  openCredits = 0;
+
+  constructor(
+    readonly key: string | null,
+    private readonly buckets: AgingBucket[],
+    baseCurrency: string,
+  ) {
+    this.base = emptyAmounts(baseCurrency, buckets);
+  }
+
+  /** Adds a cell in its own currency and, already converted, in the base currency. */
+  add(row: BucketRow, baseAmount: number): void {
+    let amounts = this.byCurrency.get(row.currency);
+    if (!amounts) {
+      amounts = emptyAmounts(row.currency, this.buckets);
+      this.byCurrency.set(row.currency, amounts);
+    }
+    addCell(amounts, row.bucket, row.amount, row.invoiceCount);
+    addCell(this.base, row.bucket, baseAmount, row.invoiceCount);
+  }
+
+  sortedByCurrency(): AgingAmounts[] {
+    return [...this.byCurrency.values()].sort((a, b) => (a.currency < b.currency ? -1 : 1));
+  }
+}
+
+function emptyAmounts(currency: string, buckets: AgingBucket[]): AgingAmounts {
+  return {
+    currency,
+    buckets: buckets.map((b) => ({ key: b.key, amount: 0, invoiceCount: 0 })),
+    total: 0,
+    invoiceCount: 0,
+  };
+}
+
+function addCell(amounts: AgingAmounts, bucket: number, amount: number, invoiceCount: number): void {
+  amounts.buckets[bucket].amount += amount;
+  amounts.buckets[bucket].invoiceCount += invoiceCount;
+  amounts.total += amount;
+  amounts.invoiceCount += invoiceCount;
+}
+
+/**
+ * Accounts-receivable aging (domain.md §4.1): open invoice balances as of a date, by days past due
+ * (or days since invoice), in configurable buckets, grouped, per original currency and converted
+ * into the organization's base currency; unapplied cash and unused credit memos listed beside it.
+ */
+@Injectable()
+export class AgingService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly orgSettings: OrgSettingsReader,
+    private readonly exchangeRates: ExchangeRatesService,
+  ) {}
+
+  async aging(orgId: string, query: AgingQuery = {}): Promise<AgingReport> {
+    const settings = await this.orgSettings.load(orgId);
+    const asOf = resolveAsOf(query.asOf, todayIn(settings.timeZone));
+    const basis = resolveChoice(query.basis, 'basis', AGING_BASES, settings.agingBasis);
+    const bucketEdges = resolveBucketEdges(query.bucketEdges, settings.agingBucketEdges);
+    const groupBy = resolveChoice(query.groupBy, 'groupBy', AGING_GROUP_BYS, 'none');
+    resolvePageSize(query.limit);
+    const customerId = query.customerId
+      ? (await requireCustomer(this.dataSource, orgId, query.customerId)).id
+      : undefined;
+    const buckets = agingBuckets(basis, bucketEdges);
+
+    const [bucketRows, creditRows] = await runReportQueries(this.dataSource, async (q) => [
+      await this.bucketRows(q, orgId, asOf, basis, bucketEdges, groupBy, customerId),
+      await this.creditRows(q, orgId, asOf, groupBy, customerId),
+    ]);
+    const currencies = [...bucketRows.map((r) => r.currency), ...creditRows.map((r) => r.currency)];
+    const converter = await this.exchangeRates.converter(orgId, settings.baseCurrency, currencies, asOf);
+
+    const groups = new Map<string | null, GroupAccumulator>();
+    const groupOf = (key: string | null): GroupAccumulator => {
+      let group = groups.get(key);
+      if (!group) {
+        group = new GroupAccumulator(key, buckets, settings.baseCurrency);
+        groups.set(key, group);
+      }
+      return group;
+    };
+    const totals = new GroupAccumulator(null, buckets, settings.baseCurrency);
+    // Each (group, currency, bucket) cell is converted once and added to both its group and the
+    // total, so the groups' base figures always add up to the total's.
+    for (const row of bucketRows) {
+      const baseAmount = converter.convert(row.amount, row.currency);
+      groupOf(row.groupKey).add(row, baseAmount);
+      totals.add(row, baseAmount);
+    }
+    for (const row of creditRows) {
+      const converted = converter.convert(row.amount, row.currency);
+      if (row.kind === 'cash') groupOf(row.groupKey).unappliedCash += converted;
+      else groupOf(row.groupKey).openCredits += converted;
+    }
+    const base = totals.base;
+    const unappliedCash = this.creditsSummary(
+      creditRows,
+      'cash',
+      [...groups.values()],
+      settings.baseCurrency,
+    );
+    const openCreditMemos = this.creditsSummary(
+      creditRows,
+      'credit_memo',
+      [...groups.values()],
+      settings.baseCurrency,
+    );
+
+    const fingerprint = queryFingerprint({ asOf, basis, bucketEdges, groupBy, customerId });
+    const page =
+      groupBy === 'none'
+        ? { items: [], hasMore: false, nextCursor: null }
+        : await this.groupPage(orgId, groupBy, [...groups.values()], query, fingerprint);
+
+    return {
+      asOf,
+      basis,
+      bucketEdges,
+      buckets,
+      baseCurrency: settings.baseCurrency,
+      groupBy,
+      totals: { base, byCurrency: totals.sortedByCurrency() },
+      unappliedCash,
+      openCreditMemos,
+      netReceivable: money(
+        base.total - unappliedCash.base.amount - openCreditMemos.base.amount,
+        settings.baseCurrency,
+      ),
+      groups: page,
+      exchangeRates: converter.quotes(),
+    };
+  }
+
+  private async bucketRows(
+    q: ReportQuery,
+    orgId: string,
+    asOf: string,
+    basis: AgingBasis,
+    edges: number[],
+    groupBy: AgingGroupBy,
+    customerId: string | undefined,
+  ): Promise<BucketRow[]> {
+    const p = new SqlParams();
+    const placeholders = {
+      org: p.add(orgId),
+      asOf: p.add(asOf),
+      customer: customerId ? p.add(customerId) : undefined,
+    };
+    const bounds = p.add(bucketLowerBounds(basis, edges));
+    const ageFrom = basis === 'due_date' ? 'oi.due_date' : 'oi.issue_date';
+    const needsCustomer = groupBy === 'collector' || groupBy === 'subsidiary';
+    const key = {
+      none: 'NULL::text',
+      customer: 'oi.customer_id::text',
+      collector: 'c.collector_user_id::text',
+      subsidiary: 'COALESCE(oi.subsidiary_id, c.subsidiary_id)::text',
+      currency: 'oi.currency',
+    }[groupBy];
+    return q<BucketRow>(
+      `WITH open_invoice AS (${openInvoicesAsOfSql(placeholders)})
+       SELECT ${key} AS "groupKey", oi.currency,
+              width_bucket(${placeholders.asOf}::date - ${ageFrom}, ${bounds}::int[]) AS bucket,
+              SUM(oi.balance)::bigint AS amount, COUNT(*)::int AS "invoiceCount"
+         FROM open_invoice oi
+         ${needsCustomer ? `JOIN customers c ON c.org_id = ${placeholders.org} AND c.id = oi.customer_id` : ''}
+        GROUP BY 1, 2, 3`,
+      p.values,
+    );
+  }
+
+  private async creditRows(
+    q: ReportQuery,
+    orgId: string,
+    asOf: string,
+    groupBy: AgingGroupBy,
+    customerId: string | undefined,
+  ): Promise<CreditRow[]> {
+    const p = new SqlParams();
+    const placeholders = {
+      org: p.add(orgId),
+      asOf: p.add(asOf),
+      customer: customerId ? p.add(customerId) : undefined,
+    };
+    const key = {
+      none: 'NULL::text',
+      customer: 'x.customer_id::text',
+      collector: 'c.collector_user_id::text',
+      subsidiary: 'c.subsidiary_id::text',
+      currency: 'x.currency',
+    }[groupBy];
+    const customerJoin = `LEFT JOIN customers c ON c.org_id = ${placeholders.org} AND c.id = x.customer_id`;
+    return q<CreditRow>(
+      `WITH cash AS (${unappliedCashAsOfSql(placeholders)}),
+            memo AS (${openCreditMemosAsOfSql(placeholders)})
+       SELECT 'cash' AS kind, ${key} AS "groupKey", x.currency, SUM(x.amount)::bigint AS amount,
+              COUNT(*)::int AS count, MIN(x.received_on)::text AS "oldestDate"
+         FROM cash x ${customerJoin} GROUP BY 2, 3
+       UNION ALL
+       SELECT 'credit_memo', ${key}, x.currency, SUM(x.amount)::bigint, COUNT(*)::int, MIN(x.issued_on)::text
+         FROM memo x ${customerJoin} GROUP BY 2, 3`,
+      p.values,
+    );
+  }
+
+  private creditsSummary(
+    rows: CreditRow[],
+    kind: CreditRow['kind'],
+    groups: GroupAccumulator[],
+    baseCurrency: string,
+  ): CreditsSummary {
+    const byCurrency = new Map<string, CreditBalance>();
+    for (const row of rows.filter((r) => r.kind === kind)) {
+      const entry = byCurrency.get(row.currency) ?? {
+        currency: row.currency,
+        amount: 0,
+        count: 0,
+        oldestDate: null,
+      };
+      entry.amount += row.amount;
+      entry.count += row.count;
+      if (row.oldestDate && (entry.oldestDate === null || row.oldestDate < entry.oldestDate)) {
+        entry.oldestDate = row.oldestDate;
+      }
+      byCurrency.set(row.currency, entry);
+    }
+    const list = [...byCurrency.values()].sort((a, b) => (a.currency < b.currency ? -1 : 1));
+    const baseAmount = groups.reduce(
+      (sum, g) => sum + (kind === 'cash' ? g.unappliedCash : g.openCredits),
+      0,
+    );
+    return {
+      base: money(baseAmount, baseCurrency),
+      byCurrency: list,
+      count: list.reduce((n, c) => n + c.count, 0),
+    };
+  }
+
+  private async groupPage(
+    orgId: string,
+    groupBy: Exclude<AgingGroupBy, 'none'>,
+    accumulators: GroupAccumulator[],
+    request: PageRequest,
+    fingerprint: string,
+  ): Promise<Page<AgingGroup>> {
+    const rankOf = (g: GroupAccumulator): number => g.base.total;
+    let page: Page<GroupAccumulator>;
+    if (groupBy === 'currency') {
+      // A handful of currencies at most: always returned whole, largest first.
+      const items = [...accumulators].sort(
+        (a, b) => rankOf(b) - rankOf(a) || ((a.key ?? '') < (b.key ?? '') ? -1 : 1),
+      );
+      page = { items, hasMore: false, nextCursor: null };
+    } else {
+      page = pageByRankDesc(accumulators, rankOf, (g) => g.key ?? NO_KEY, request, fingerprint);
+    }
+    const ids = page.items.map((g) => g.key).filter((k): k is string => k !== null);
+    const labels =
+      groupBy === 'customer'
+        ? await customerNames(this.dataSource, orgId, ids)
+        : groupBy === 'subsidiary'
+          ? await subsidiaryNames(this.dataSource, orgId, ids)
+          : groupBy === 'collector'
+            ? new Map([...(await memberNames(this.dataSource, orgId, ids))].map(([id, m]) => [id, m.name]))
+            : new Map(ids.map((id) => [id, id]));
+    const unlabelled = {
+      customer: 'Unidentified cash (no customer)',
+      collector: 'No collector assigned',
+      subsidiary: 'No subsidiary',
+      currency: 'No currency',
+    }[groupBy];
+    return {
+      ...page,
+      items: page.items.map((g) => ({
+        key: g.key,
+        label: g.key === null ? unlabelled : (labels.get(g.key) ?? g.key),
+        base: g.base,
+        byCurrency: g.sortedByCurrency(),
+        unappliedCash: money(g.unappliedCash, g.base.currency),
+        openCredits: money(g.openCredits, g.base.currency),
+      })),
+    };
+  }
+}
