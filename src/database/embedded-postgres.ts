@@ -71,8 +71,9 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
     // Both packages are ESM-only; a dynamic import keeps this module loadable from CommonJS.
     const { PGlite } = await import('@electric-sql/pglite');
     const { uuid_ossp } = await import('@electric-sql/pglite/contrib/uuid_ossp');
+    const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
     const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
-    const pglite = await PGlite.create(join(dataDir, 'pgdata'), { extensions: { uuid_ossp } });
+    const pglite = await PGlite.create(join(dataDir, 'pgdata'), { extensions: { uuid_ossp, pg_trgm } });
     db = pglite;
     const socketServer = new PGLiteSocketServer({
       db: pglite,

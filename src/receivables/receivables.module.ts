@@ -1,8 +1,48 @@
 import { Module } from '@nestjs/common';
+import { ActivityQueries } from './activities/activity.queries';
+import { AgingService } from './analytics/aging/aging.service';
+import { CashForecastService } from './analytics/forecast/cash-forecast.service';
+import { KpiService } from './analytics/kpis/kpi.service';
+import { OverdueCustomersService } from './analytics/overdue/overdue-customers.service';
+import { PaymentBehaviourService } from './analytics/payment-behaviour/payment-behaviour.service';
+import { StatementOfAccountService } from './analytics/statement/statement-of-account.service';
+import { CollectorWorklistService } from './analytics/worklist/collector-worklist.service';
+import { CreditMemoQueries } from './credits/credit-memo.queries';
+import { ExchangeRatesService } from './currency/exchange-rates.service';
+import { CustomerQueries } from './customers/customer.queries';
+import { DisputeQueries } from './disputes/dispute.queries';
+import { InvoiceQueries } from './invoices/invoice.queries';
+import { PaymentQueries } from './payments/payment.queries';
+import { PromiseQueries } from './promises/promise.queries';
 import { OrgSettingsReader } from './shared/org-settings';
+import { TaskQueries } from './tasks/task.queries';
 
-/** The receivables domain: org-scoped queries, analytics and (later) write commands. No HTTP here. */
-const PROVIDERS = [OrgSettingsReader];
+/**
+ * The receivables domain: org-scoped searches and detail views, and the analytics over them.
+ * No HTTP, OAuth or MCP here; every method takes the organization id from the caller's principal.
+ */
+const QUERIES = [
+  CustomerQueries,
+  InvoiceQueries,
+  PaymentQueries,
+  CreditMemoQueries,
+  DisputeQueries,
+  PromiseQueries,
+  ActivityQueries,
+  TaskQueries,
+];
+
+const ANALYTICS = [
+  AgingService,
+  KpiService,
+  OverdueCustomersService,
+  PaymentBehaviourService,
+  CashForecastService,
+  StatementOfAccountService,
+  CollectorWorklistService,
+];
+
+const PROVIDERS = [OrgSettingsReader, ExchangeRatesService, ...QUERIES, ...ANALYTICS];
 
 @Module({
   providers: PROVIDERS,

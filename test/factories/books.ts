@@ -10,7 +10,9 @@ import { CreditMemo } from '../../src/receivables/credits/credit-memo.entity';
 import { ExchangeRate } from '../../src/receivables/currency/exchange-rate.entity';
 import { Contact } from '../../src/receivables/customers/contact.entity';
 import { Customer } from '../../src/receivables/customers/customer.entity';
+import { Subsidiary } from '../../src/receivables/customers/subsidiary.entity';
 import { Dispute } from '../../src/receivables/disputes/dispute.entity';
+import { InvoiceLine } from '../../src/receivables/invoices/invoice-line.entity';
 import { Invoice } from '../../src/receivables/invoices/invoice.entity';
 import type { InvoiceStatus } from '../../src/receivables/invoices/invoice.entity';
 import { PaymentApplication } from '../../src/receivables/payments/payment-application.entity';
@@ -237,5 +239,46 @@ export class Books {
 
   async rate(from: string, to: string, rateDate: string, rate: string): Promise<void> {
     await this.ds.getRepository(ExchangeRate).insert({ orgId: this.orgId, fromCurrency: from, toCurrency: to, rateDate, rate });
+  }
+
+  async subsidiary(name: string, currency = 'USD'): Promise<Subsidiary> {
+    return this.ds.getRepository(Subsidiary).save({ orgId: this.orgId, name, currency });
+  }
+
+  /**
+   * Takes an application back on `on` (the row stays, with unapplied_on set), restoring the
+   * payment's unapplied cash and the invoice's balance as the unapply command does. `invoice`
+   * is updated in place.
+   */
+  async unapply(application: PaymentApplication, invoice: Invoice, on: string): Promise<void> {
+    application.unappliedOn = on;
+    await this.ds.getRepository(PaymentApplication).save(application);
+    const payment = await this.ds
+      .getRepository(Payment)
+      .findOneByOrFail({ orgId: this.orgId, id: application.paymentId });
+    payment.appliedAmount -= application.amount;
+    payment.unappliedAmount += application.amount;
+    payment.status = payment.appliedAmount === 0 ? 'unapplied' : 'partially_applied';
+    await this.ds.getRepository(Payment).save(payment);
+    invoice.amountPaid -= application.amount;
+    await this.settle(invoice, on);
+  }
+
+  /** A line of an invoice; amounts are not checked against the invoice total. */
+  async invoiceLine(
+    invoice: Invoice,
+    position: number,
+    fields: Partial<InvoiceLine> = {},
+  ): Promise<InvoiceLine> {
+    return this.ds.getRepository(InvoiceLine).save({
+      orgId: this.orgId,
+      invoiceId: invoice.id,
+      position,
+      description: `Line ${position}`,
+      quantity: '1',
+      unitPrice: 0,
+      amount: 0,
+      ...fields,
+    });
   }
 }

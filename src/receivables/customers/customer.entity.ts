@@ -18,6 +18,8 @@ export type RiskLevel = (typeof RISK_LEVELS)[number];
 @Index('IDX_customers_parent', ['orgId', 'parentId'])
 export class Customer extends OrgScoped {
   @Column({ type: 'text' })
+  // Trigram GIN index for name searches; hand-written in the migration (operator class).
+  @Index('IDX_customers_name_trgm', { synchronize: false })
   name: string;
 
   @Column({ name: 'external_id', type: 'text', nullable: true })

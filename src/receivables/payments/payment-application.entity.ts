@@ -13,6 +13,11 @@ import { OrgScoped } from '../shared/org-scoped.columns';
 @Index('IDX_payment_applications_payment', ['orgId', 'paymentId'])
 @Index('IDX_payment_applications_invoice', ['orgId', 'invoiceId'])
 @Index('IDX_payment_applications_applied_on', ['orgId', 'appliedOn'])
+// Balances as of a past date look up applications taken back after it; unapplying is rare, so
+// the partial index stays tiny.
+@Index('IDX_payment_applications_unapplied_on', ['orgId', 'unappliedOn'], {
+  where: 'unapplied_on IS NOT NULL',
+})
 @Check('CHK_payment_applications_amount', 'amount > 0')
 export class PaymentApplication extends OrgScoped {
   @Column({ name: 'payment_id', type: 'uuid' })

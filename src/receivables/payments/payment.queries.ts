@@ -1,0 +1,185 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { SelectQueryBuilder } from 'typeorm';
+import {
+  assertReferencesExist,
+  containsPattern,
+  countRows,
+  isoDate,
+  fetchPage,
+  openReadScope,
+  parseAmountRange,
+  parseBoolean,
+  parseCurrency,
+  parseDateRange,
+  parseDirection,
+  parseEnumList,
+  parseSort,
+  parseText,
+  parseUuidList,
+  preparePage,
+  readFilter,
+  selectColumns,
+  whereDateRange,
+  whereNumberRange,
+} from '../shared/filters';
+import type { DateRange, NumberRange, ReadScope, SortSpec } from '../shared/filters';
+import type { SortDirection } from '../shared/keyset';
+import { OrgSettingsReader } from '../shared/org-settings';
+import { queryFingerprint } from '../shared/pagination';
+import type { Page, PageRequest } from '../shared/pagination';
+import { PAYMENT_METHODS, PAYMENT_STATUSES } from './payment.entity';
+import type { PaymentMethod, PaymentStatus } from './payment.entity';
+
+export const PAYMENT_SORTS = ['received_on', 'amount', 'unapplied_amount', 'number'] as const;
+export type PaymentSort = (typeof PAYMENT_SORTS)[number];
+
+export interface PaymentFilter {
+  status?: readonly PaymentStatus[];
+  method?: readonly PaymentMethod[];
+  customerIds?: readonly string[];
+  /** Only cash nobody has matched to a customer yet (true), or only identified cash (false). */
+  unidentified?: boolean;
+  /** Only payments with money left to apply (never void ones). */
+  unappliedOnly?: boolean;
+  receivedOn?: DateRange;
+  amount?: NumberRange;
+  unappliedAmount?: NumberRange;
+  currency?: string;
+  /** Case-insensitive part of the payment number or the bank reference. */
+  text?: string;
+  sort?: PaymentSort;
+  /** Newest first unless asked otherwise. */
+  direction?: SortDirection;
+}
+
+export interface PaymentRow {
+  id: string;
+  number: string;
+  customerId: string | null;
+  customerName: string | null;
+  receivedOn: string;
+  amount: number;
+  currency: string;
+  method: PaymentMethod;
+  reference: string | null;
+  memo: string | null;
+  appliedAmount: number;
+  unappliedAmount: number;
+  status: PaymentStatus;
+}
+
+const FILTER_FIELDS = [
+  'status',
+  'method',
+  'customerIds',
+  'unidentified',
+  'unappliedOnly',
+  'receivedOn',
+  'amount',
+  'unappliedAmount',
+  'currency',
+  'text',
+  'sort',
+  'direction',
+] as const satisfies readonly (keyof PaymentFilter)[];
+
+const SORTS: Record<PaymentSort, SortSpec> = {
+  received_on: { expression: 'p.received_on', kind: 'date', cursorExpression: isoDate('p.received_on') },
+  amount: { expression: 'p.amount', kind: 'integer' },
+  unapplied_amount: { expression: 'p.unapplied_amount', kind: 'integer' },
+  number: { expression: 'p.number', kind: 'text' },
+};
+
+const COLUMNS: Record<string, string> = {
+  id: 'p.id',
+  number: 'p.number',
+  customerId: 'p.customer_id',
+  customerName: 'c.name',
+  receivedOn: isoDate('p.received_on'),
+  amount: 'p.amount',
+  currency: 'p.currency',
+  method: 'p.method',
+  reference: 'p.reference',
+  memo: 'p.memo',
+  appliedAmount: 'p.applied_amount',
+  unappliedAmount: 'p.unapplied_amount',
+  status: 'p.status',
+};
+
+type ParsedPaymentFilter = ReturnType<typeof parseFilter>;
+
+function parseFilter(input: unknown) {
+  const f = readFilter(input, FILTER_FIELDS, 'payment filter');
+  return {
+    status: parseEnumList(f.status, PAYMENT_STATUSES, 'status'),
+    method: parseEnumList(f.method, PAYMENT_METHODS, 'method'),
+    customerIds: parseUuidList(f.customerIds, 'customerIds'),
+    unidentified: parseBoolean(f.unidentified, 'unidentified'),
+    unappliedOnly: parseBoolean(f.unappliedOnly, 'unappliedOnly'),
+    receivedOn: parseDateRange(f.receivedOn, 'receivedOn'),
+    amount: parseAmountRange(f.amount, 'amount'),
+    unappliedAmount: parseAmountRange(f.unappliedAmount, 'unappliedAmount'),
+    currency: parseCurrency(f.currency, 'currency'),
+    text: parseText(f.text, 'text'),
+    sort: parseSort(f.sort, PAYMENT_SORTS, 'received_on'),
+    direction: parseDirection(f.direction, 'desc'),
+  };
+}
+
+@Injectable()
+export class PaymentQueries {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly settings: OrgSettingsReader,
+  ) {}
+
+  async search(orgId: string, filter: PaymentFilter = {}, page: PageRequest = {}): Promise<Page<PaymentRow>> {
+    const scope = await openReadScope(this.dataSource.manager, this.settings, orgId);
+    return this.searchWithin(scope, filter, page);
+  }
+
+  async searchWithin(scope: ReadScope, filter: PaymentFilter, page: PageRequest): Promise<Page<PaymentRow>> {
+    const f = parseFilter(filter);
+    const search = preparePage(
+      page,
+      SORTS[f.sort],
+      f.direction,
+      'p.id',
+      queryFingerprint({ search: 'payments', ...f }),
+    );
+    await assertReferencesExist(scope.manager, scope.orgId, 'customer', f.customerIds);
+    const qb = selectColumns(this.filtered(scope, f), COLUMNS);
+    return fetchPage(qb, search, (raw) => raw as unknown as PaymentRow);
+  }
+
+  async countWithin(scope: ReadScope, filter: PaymentFilter): Promise<number> {
+    const f = parseFilter(filter);
+    await assertReferencesExist(scope.manager, scope.orgId, 'customer', f.customerIds);
+    return countRows(scope.manager, this.filtered(scope, f).select('1'));
+  }
+
+  private filtered(scope: ReadScope, f: ParsedPaymentFilter): SelectQueryBuilder<Record<string, unknown>> {
+    const qb = scope.manager
+      .createQueryBuilder()
+      .from('payments', 'p')
+      .leftJoin('customers', 'c', 'c.org_id = p.org_id AND c.id = p.customer_id')
+      .where('p.org_id = :orgId', { orgId: scope.orgId });
+    if (f.status) qb.andWhere('p.status = ANY(:status)', { status: f.status });
+    if (f.method) qb.andWhere('p.method = ANY(:method)', { method: f.method });
+    if (f.customerIds) qb.andWhere('p.customer_id = ANY(:customerIds)', { customerIds: f.customerIds });
+    if (f.unidentified !== undefined) {
+      qb.andWhere(f.unidentified ? 'p.customer_id IS NULL' : 'p.customer_id IS NOT NULL');
+    }
+    // unapplied_amount > 0 is the partial index IDX_payments_unapplied's predicate; a voided
+    // payment keeps its amount but there is nothing left to apply.
+    if (f.unappliedOnly) qb.andWhere("p.unapplied_amount > 0 AND p.status <> 'void'");
+    whereDateRange(qb, 'p.received_on', 'receivedOn', f.receivedOn);
+    whereNumberRange(qb, 'p.amount', 'amount', f.amount);
+    whereNumberRange(qb, 'p.unapplied_amount', 'unappliedAmount', f.unappliedAmount);
+    if (f.currency) qb.andWhere('p.currency = :currency', { currency: f.currency });
+    if (f.text)
+      qb.andWhere('(p.number ILIKE :text OR p.reference ILIKE :text)', { text: containsPattern(f.text) });
+    return qb;
+  }
+}

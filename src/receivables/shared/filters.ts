@@ -1,0 +1,540 @@
+import type { DataSource, EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { InvalidArgumentError, NotFoundError } from '../../common/errors/app-error';
+import { addDays, isIsoDate, todayIn } from './calendar';
+import { applyKeyset } from './keyset';
+import type { SortDirection } from './keyset';
+import type { OrgSettings, OrgSettingsReader } from './org-settings';
+import { decodeCursor, resolvePageSize, toPage } from './pagination';
+import type { KeysetPosition, Page, PageRequest } from './pagination';
+
+/**
+ * Validation of search input shared by every *.queries.ts: each value a caller (an MCP tool, a
+ * model) sends is checked here before it can reach PostgreSQL, so bad input always becomes an
+ * InvalidArgumentError that names the field and says what to send instead, never a raw SQL error.
+ */
+
+export const MAX_IDS_PER_FILTER = 100;
+export const MAX_TAGS_PER_FILTER = 20;
+export const MAX_TEXT_LENGTH = 200;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const CURRENCY = /^[A-Za-z]{3}$/;
+// Days past due beyond this are input mistakes (and would overflow date arithmetic).
+const MAX_DAYS = 36_500;
+
+function invalid(field: string, message: string): InvalidArgumentError {
+  return new InvalidArgumentError(`${field} ${message}`, { field });
+}
+
+/** The offending value, shortened, for an error message. */
+function quote(value: unknown): string {
+  if (typeof value === 'string') return `"${value.length > 60 ? `${value.slice(0, 60)}…` : value}"`;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A filter object whose keys are all known: a misspelled filter must not silently match everything. */
+export function readFilter(
+  value: unknown,
+  allowed: readonly string[],
+  subject: string,
+): Record<string, unknown> {
+  if (value === undefined || value === null) return {};
+  if (!isPlainObject(value)) throw invalid(subject, 'must be an object of filter fields.');
+  const unknown = Object.keys(value).filter((key) => !allowed.includes(key));
+  if (unknown.length > 0) {
+    throw new InvalidArgumentError(
+      `${subject} has no field "${unknown[0]}"; the fields it accepts are: ${allowed.join(', ')}.`,
+      { field: unknown[0] },
+    );
+  }
+  // Undefined fields are as good as absent, so they do not change the cursor fingerprint either.
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+}
+
+export function readPageRequest(value: unknown): PageRequest {
+  if (value === undefined || value === null) return {};
+  if (!isPlainObject(value)) throw invalid('page', 'must be an object with optional limit and cursor.');
+  const { limit, cursor, ...rest } = value;
+  const extra = Object.keys(rest)[0];
+  if (extra) throw invalid(extra, 'is not a paging option; use limit (1 to 500) and cursor.');
+  return { limit: limit as number | undefined, cursor: cursor as string | undefined };
+}
+
+function checkText(value: string, field: string, maxLength: number): string {
+  if (value.includes('\u0000')) throw invalid(field, 'must not contain NUL characters.');
+  if (value.length > maxLength) throw invalid(field, `must be at most ${maxLength} characters long.`);
+  return value;
+}
+
+export function parseUuid(value: unknown, field: string): string {
+  if (typeof value !== 'string' || !UUID.test(value)) {
+    throw invalid(field, `must be an id in UUID form (8-4-4-4-12 hex digits); got ${quote(value)}.`);
+  }
+  return value.toLowerCase();
+}
+
+/** Accepts one value or a list (models often send a bare value), never an empty one. */
+function readList(value: unknown, field: string, max: number): unknown[] {
+  const list = Array.isArray(value) ? value : [value];
+  if (list.length === 0) throw invalid(field, 'must list at least one value (omit the field to match all).');
+  if (list.length > max) throw invalid(field, `may list at most ${max} values; got ${list.length}.`);
+  return list;
+}
+
+/** Equal filters written differently (order, repeats) fingerprint alike, so their cursors carry over. */
+function uniqueSorted<T extends string>(values: T[]): T[] {
+  return [...new Set(values)].sort();
+}
+
+export function parseUuidList(value: unknown, field: string): string[] | undefined {
+  if (value === undefined) return undefined;
+  return uniqueSorted(readList(value, field, MAX_IDS_PER_FILTER).map((v) => parseUuid(v, field)));
+}
+
+export function parseEnum<T extends string>(value: unknown, allowed: readonly T[], field: string): T {
+  if (typeof value !== 'string' || !allowed.includes(value as T)) {
+    throw invalid(field, `must be one of ${allowed.join(', ')}; got ${quote(value)}.`);
+  }
+  return value as T;
+}
+
+export function parseEnumList<T extends string>(
+  value: unknown,
+  allowed: readonly T[],
+  field: string,
+): T[] | undefined {
+  if (value === undefined) return undefined;
+  return uniqueSorted(readList(value, field, MAX_IDS_PER_FILTER).map((v) => parseEnum(v, allowed, field)));
+}
+
+export function parseBoolean(value: unknown, field: string): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'boolean') throw invalid(field, `must be true or false; got ${quote(value)}.`);
+  return value;
+}
+
+export function parseDate(value: unknown, field: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !isIsoDate(value)) {
+    throw invalid(field, `must be a calendar date written YYYY-MM-DD; got ${quote(value)}.`);
+  }
+  return value;
+}
+
+export interface DateRange {
+  /** Inclusive. */
+  from?: string;
+  /** Inclusive. */
+  to?: string;
+}
+
+export function parseDateRange(value: unknown, field: string): DateRange | undefined {
+  if (value === undefined) return undefined;
+  const { from, to, ...rest } = isPlainObject(value) ? value : { bad: value };
+  if (Object.keys(rest).length > 0 || (from === undefined && to === undefined)) {
+    throw invalid(field, 'must be an object with from and/or to, each a date written YYYY-MM-DD.');
+  }
+  const range = { from: parseDate(from, `${field}.from`), to: parseDate(to, `${field}.to`) };
+  if (range.from && range.to && range.from > range.to) {
+    throw invalid(field, `is empty: from (${range.from}) is after to (${range.to}).`);
+  }
+  return range;
+}
+
+export interface NumberRange {
+  /** Inclusive. */
+  min?: number;
+  /** Inclusive. */
+  max?: number;
+}
+
+function parseRange(
+  value: unknown,
+  field: string,
+  unit: string,
+  lowest: number,
+  highest: number,
+): NumberRange {
+  const { min, max, ...rest } = isPlainObject(value) ? value : { bad: value };
+  if (Object.keys(rest).length > 0 || (min === undefined && max === undefined)) {
+    throw invalid(field, `must be an object with min and/or max, each ${unit}.`);
+  }
+  const bound = (v: unknown, name: string): number | undefined => {
+    if (v === undefined) return undefined;
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < lowest || v > highest) {
+      throw invalid(`${field}.${name}`, `must be ${unit}; got ${quote(v)}.`);
+    }
+    return v;
+  };
+  const range = { min: bound(min, 'min'), max: bound(max, 'max') };
+  if (range.min !== undefined && range.max !== undefined && range.min > range.max) {
+    throw invalid(field, `is empty: min (${range.min}) is greater than max (${range.max}).`);
+  }
+  return range;
+}
+
+/** Money range in integer minor units (cents), as every amount in the API. */
+export function parseAmountRange(value: unknown, field: string): NumberRange | undefined {
+  if (value === undefined) return undefined;
+  return parseRange(
+    value,
+    field,
+    'a whole, non-negative amount in minor units (1234 means 12.34)',
+    0,
+    Number.MAX_SAFE_INTEGER,
+  );
+}
+
+/** Days past due may be negative: -7 means due in 7 days. */
+export function parseDaysRange(value: unknown, field: string): NumberRange | undefined {
+  if (value === undefined) return undefined;
+  return parseRange(
+    value,
+    field,
+    `a whole number of days from -${MAX_DAYS} to ${MAX_DAYS}`,
+    -MAX_DAYS,
+    MAX_DAYS,
+  );
+}
+
+export function parseText(value: unknown, field: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw invalid(field, `must be text; got ${quote(value)}.`);
+  const trimmed = checkText(value.trim(), field, MAX_TEXT_LENGTH);
+  if (trimmed.length === 0) throw invalid(field, 'must not be blank (omit it to match everything).');
+  return trimmed;
+}
+
+/** Like parseText, for a value the caller must send. */
+export function requireText(value: unknown, field: string): string {
+  const text = parseText(value, field);
+  if (text === undefined) throw invalid(field, 'is required.');
+  return text;
+}
+
+/** A case-insensitive "contains" pattern for ILIKE; the text's own % and _ match literally. */
+export function containsPattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+export function parseCurrency(value: unknown, field: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !CURRENCY.test(value)) {
+    throw invalid(field, `must be an ISO-4217 currency code such as USD or EUR; got ${quote(value)}.`);
+  }
+  return value.toUpperCase();
+}
+
+export function parseTags(value: unknown, field: string): string[] | undefined {
+  if (value === undefined) return undefined;
+  return uniqueSorted(
+    readList(value, field, MAX_TAGS_PER_FILTER).map((tag) => {
+      if (typeof tag !== 'string' || tag.trim().length === 0) {
+        throw invalid(field, `must list non-blank tags; got ${quote(tag)}.`);
+      }
+      return checkText(tag.trim(), field, 100);
+    }),
+  );
+}
+
+export function parseSort<K extends string>(value: unknown, allowed: readonly K[], fallback: K): K {
+  return value === undefined ? fallback : parseEnum(value, allowed, 'sort');
+}
+
+export function parseDirection(value: unknown, fallback: SortDirection): SortDirection {
+  return value === undefined ? fallback : parseEnum(value, ['asc', 'desc'] as const, 'direction');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Aging buckets. Names come from the organization's edges: [30, 60, 90] gives current, 1-30,
+// 31-60, 61-90 and 90+. "Age" is days past the due date, or days since the issue date when the
+// organization ages by invoice date; age 0 or less is "current".
+
+export function agingBucketNames(edges: readonly number[]): string[] {
+  const names = ['current'];
+  let lower = 1;
+  for (const edge of edges) {
+    names.push(`${lower}-${edge}`);
+    lower = edge + 1;
+  }
+  names.push(`${lower - 1}+`);
+  return names;
+}
+
+export function agingBucketOf(age: number, edges: readonly number[]): string {
+  const names = agingBucketNames(edges);
+  if (age <= 0) return names[0];
+  const index = edges.findIndex((edge) => age <= edge);
+  return index === -1 ? names[names.length - 1] : names[index + 1];
+}
+
+/** Inclusive age bounds of a bucket; undefined means unbounded on that side. */
+export function agingBucketAges(name: string, edges: readonly number[]): NumberRange {
+  const index = agingBucketNames(edges).indexOf(name);
+  if (index === 0) return { max: 0 };
+  if (index === edges.length + 1) return { min: (edges.at(-1) ?? 0) + 1 };
+  return { min: index === 1 ? 1 : edges[index - 2] + 1, max: edges[index - 1] };
+}
+
+export function parseAgingBuckets(
+  value: unknown,
+  settings: OrgSettings,
+  field = 'agingBucket',
+): string[] | undefined {
+  return parseEnumList(value, agingBucketNames(settings.agingBucketEdges), field);
+}
+
+/** The date whose age (asOf − date) is `age` days. */
+export function dateAtAge(asOf: string, age: number): string {
+  return addDays(asOf, -age);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Referenced ids. An id in a filter that is not in the caller's organization is reported, not
+// silently matched to nothing: "no invoices for this customer" would be a wrong answer for a typo.
+
+const REFERENCES = {
+  customer: { table: 'customers', column: 'id' },
+  invoice: { table: 'invoices', column: 'id' },
+  // Collectors, owners, assignees and authors are members of the organization.
+  user: { table: 'memberships', column: 'user_id' },
+} as const;
+export type ReferenceKind = keyof typeof REFERENCES;
+
+export async function assertReferencesExist(
+  manager: EntityManager,
+  orgId: string,
+  kind: ReferenceKind,
+  ids: readonly string[] | undefined,
+): Promise<void> {
+  if (!ids || ids.length === 0) return;
+  const { table, column } = REFERENCES[kind];
+  const rows = await manager.query<{ id: string }[]>(
+    `SELECT ${column} AS id FROM ${table} WHERE org_id = $1 AND ${column} = ANY($2::uuid[])`,
+    [orgId, ids],
+  );
+  const found = new Set(rows.map((r) => r.id));
+  const missing = ids.find((id) => !found.has(id));
+  if (missing) throw new NotFoundError(kind, missing);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Read scope: the organization a read runs for, its settings, and the manager to read through.
+
+export interface ReadScope {
+  readonly manager: EntityManager;
+  readonly orgId: string;
+  readonly settings: OrgSettings;
+  /** Today in the organization's time zone: the default "as of" date. */
+  readonly today: string;
+}
+
+export async function openReadScope(
+  manager: EntityManager,
+  settingsReader: OrgSettingsReader,
+  orgId: string,
+): Promise<ReadScope> {
+  const id = parseUuid(orgId, 'orgId');
+  const settings = await settingsReader.load(id);
+  return { manager, orgId: id, settings, today: todayIn(settings.timeZone) };
+}
+
+/**
+ * Runs a multi-query read (a detail view) in one REPEATABLE READ snapshot, so its balances and
+ * lists agree with each other even while payments are being applied. Settings are read before
+ * the transaction: with the embedded single-connection pool a second connection would deadlock.
+ */
+export async function readConsistently<T>(
+  dataSource: DataSource,
+  settingsReader: OrgSettingsReader,
+  orgId: string,
+  work: (scope: ReadScope) => Promise<T>,
+): Promise<T> {
+  const scope = await openReadScope(dataSource.manager, settingsReader, orgId);
+  return dataSource.transaction('REPEATABLE READ', (manager) => work({ ...scope, manager }));
+}
+
+/** A capped list inside a detail view, with the full count so nothing is silently cut. */
+export interface BoundedList<T> {
+  items: T[];
+  totalCount: number;
+}
+
+/** How many rows of each related list a detail view shows; the rest are one search away. */
+export const DETAIL_LIST_LIMIT = 20;
+
+export async function boundedList<T>(page: Page<T>, count: () => Promise<number>): Promise<BoundedList<T>> {
+  return { items: page.items, totalCount: page.hasMore ? await count() : page.items.length };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Keyset plumbing shared by every search.
+
+/** Selects SQL expressions under the given aliases (the raw row's keys). */
+export function selectColumns<T extends ObjectLiteral>(
+  qb: SelectQueryBuilder<T>,
+  columns: Record<string, string>,
+): SelectQueryBuilder<T> {
+  Object.entries(columns).forEach(([alias, expression], index) =>
+    index === 0 ? qb.select(expression, alias) : qb.addSelect(expression, alias),
+  );
+  return qb;
+}
+
+/** How a sort key's cursor value is checked before it is sent back to PostgreSQL. */
+export type SortValueKind = 'date' | 'integer' | 'text' | 'timestamp' | readonly string[];
+
+export interface SortSpec {
+  /** SQL of the sort key (never NULL). */
+  expression: string;
+  kind: SortValueKind;
+  /** SQL that renders the key for the cursor when the driver's value would lose precision. */
+  cursorExpression?: string;
+  /**
+   * The key's meaning runs against the column: days past due grow as the due date falls, so
+   * "days past due, ascending" walks the due date descending.
+   */
+  reversed?: boolean;
+}
+
+/** A date column as 'YYYY-MM-DD' (the driver would make a local-midnight JS Date of it). */
+export const isoDate = (column: string): string => `to_char(${column}, 'YYYY-MM-DD')`;
+/** A timestamp with microseconds, for cursors: a millisecond JS Date would repeat or skip rows. */
+export const isoTimestamp = (column: string): string =>
+  `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
+function cursorValueIsValid(value: KeysetPosition['value'], kind: SortValueKind): boolean {
+  if (Array.isArray(kind)) return typeof value === 'string' && kind.includes(value);
+  switch (kind) {
+    case 'date':
+      return typeof value === 'string' && isIsoDate(value);
+    case 'integer':
+      return typeof value === 'number' && Number.isSafeInteger(value);
+    case 'text':
+      return typeof value === 'string' && value.length <= 10_000 && !value.includes('\u0000');
+    case 'timestamp':
+      return typeof value === 'string' && TIMESTAMP.test(value) && !Number.isNaN(Date.parse(value));
+    default:
+      return false;
+  }
+}
+
+/** Decodes a cursor and checks its sort value, which a caller could have edited, before SQL sees it. */
+export function readCursor(
+  cursor: unknown,
+  fingerprint: string,
+  kind: SortValueKind,
+): KeysetPosition | undefined {
+  if (cursor === undefined || cursor === null) return undefined;
+  const malformed = new InvalidArgumentError(
+    'cursor is not valid: pass back exactly the nextCursor of the previous page, or omit it to start over.',
+    { field: 'cursor' },
+  );
+  if (typeof cursor !== 'string' || cursor.length > 4096) throw malformed;
+  const position = decodeCursor(cursor, fingerprint);
+  if (!cursorValueIsValid(position.value, kind)) throw malformed;
+  return position;
+}
+
+export interface KeysetSearch {
+  sort: SortSpec;
+  direction: SortDirection;
+  /** SQL of the unique tie-breaker, selected as "id". */
+  idExpression: string;
+  fingerprint: string;
+  pageSize: number;
+  after?: KeysetPosition;
+}
+
+/** Validates paging input up front, so a bad cursor fails before any query runs. */
+export function preparePage(
+  page: unknown,
+  sort: SortSpec,
+  direction: SortDirection,
+  idExpression: string,
+  fingerprint: string,
+): KeysetSearch {
+  const request = readPageRequest(page);
+  return {
+    sort,
+    direction,
+    idExpression,
+    fingerprint,
+    pageSize: resolvePageSize(request.limit),
+    after: readCursor(request.cursor, fingerprint, sort.kind),
+  };
+}
+
+/** Runs a search with LIMIT n+1 after the cursor's row and maps the raw rows it returns. */
+export async function fetchPage<T extends ObjectLiteral, R>(
+  qb: SelectQueryBuilder<T>,
+  search: KeysetSearch,
+  map: (raw: Record<string, unknown>) => R,
+): Promise<Page<R>> {
+  const { sort } = search;
+  const direction: SortDirection = sort.reversed
+    ? search.direction === 'asc'
+      ? 'desc'
+      : 'asc'
+    : search.direction;
+  qb.addSelect(sort.cursorExpression ?? sort.expression, 'keyset_value');
+  applyKeyset(qb, {
+    sortExpression: sort.expression,
+    idExpression: search.idExpression,
+    direction,
+    after: search.after,
+    pageSize: search.pageSize,
+  });
+  const raw = await qb.getRawMany<Record<string, unknown>>();
+  const page = toPage(
+    raw,
+    search.pageSize,
+    (r) => ({ value: r.keyset_value as KeysetPosition['value'], id: r.id as string }),
+    search.fingerprint,
+  );
+  return { ...page, items: page.items.map(({ keyset_value: _cursor, ...row }) => map(row)) };
+}
+
+/** Inclusive date bounds; `name` keeps parameter names unique within one query. */
+export function whereDateRange<T extends ObjectLiteral>(
+  qb: SelectQueryBuilder<T>,
+  column: string,
+  name: string,
+  range: DateRange | undefined,
+): void {
+  if (range?.from) qb.andWhere(`${column} >= :${name}From`, { [`${name}From`]: range.from });
+  if (range?.to) qb.andWhere(`${column} <= :${name}To`, { [`${name}To`]: range.to });
+}
+
+export function whereNumberRange<T extends ObjectLiteral>(
+  qb: SelectQueryBuilder<T>,
+  column: string,
+  name: string,
+  range: NumberRange | undefined,
+): void {
+  if (range?.min !== undefined) qb.andWhere(`${column} >= :${name}Min`, { [`${name}Min`]: range.min });
+  if (range?.max !== undefined) qb.andWhere(`${column} <= :${name}Max`, { [`${name}Max`]: range.max });
+}
+
+/** Counts what a filtered (not yet paginated) search would return, in the same transaction. */
+export async function countRows<T extends ObjectLiteral>(
+  manager: EntityManager,
+  qb: SelectQueryBuilder<T>,
+): Promise<number> {
+  const [sql, parameters] = qb.getQueryAndParameters();
+  const [{ count }] = await manager.query<{ count: number }[]>(
+    `SELECT count(*)::int AS count FROM (${sql}) counted`,
+    parameters,
+  );
+  return count;
+}
