@@ -195,9 +195,7 @@ main(process.argv.slice(2)).then(
       error instanceof AppError ||
       error instanceof ConfigurationError ||
       error instanceof DataDirectoryLockedError;
-    process.stderr.write(
-      `${known ? (error as Error).message : ((error as Error)?.stack ?? String(error))}\n`,
-    );
+    process.stderr.write(`${known ? error.message : ((error as Error)?.stack ?? String(error))}\n`);
     process.exit(1);
   },
 );

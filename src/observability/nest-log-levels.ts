@@ -2,7 +2,15 @@ import type { LogLevel as NestLogLevel } from '@nestjs/common';
 import type { LogLevel } from '../config/env.schema';
 
 const ORDER: NestLogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
-const CUTOFF: Record<LogLevel, number> = { silent: 0, fatal: 1, error: 2, warn: 3, info: 4, debug: 5, trace: 6 };
+const CUTOFF: Record<LogLevel, number> = {
+  silent: 0,
+  fatal: 1,
+  error: 2,
+  warn: 3,
+  info: 4,
+  debug: 5,
+  trace: 6,
+};
 
 /**
  * Nest's own levels for LOG_LEVEL, used for what is logged before the JSON logger takes over

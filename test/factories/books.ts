@@ -14,7 +14,6 @@ import { Subsidiary } from '../../src/receivables/customers/subsidiary.entity';
 import { Dispute } from '../../src/receivables/disputes/dispute.entity';
 import { InvoiceLine } from '../../src/receivables/invoices/invoice-line.entity';
 import { Invoice } from '../../src/receivables/invoices/invoice.entity';
-import type { InvoiceStatus } from '../../src/receivables/invoices/invoice.entity';
 import { PaymentApplication } from '../../src/receivables/payments/payment-application.entity';
 import { Payment } from '../../src/receivables/payments/payment.entity';
 import { PromiseInvoice } from '../../src/receivables/promises/promise-invoice.entity';
@@ -103,12 +102,17 @@ export class Books {
       currency: customer.currency,
       total,
       balance: total,
-      status: 'open' as InvoiceStatus,
+      status: 'open',
       ...rest,
     });
   }
 
-  async payment(customer: Customer | null, amount: number, receivedOn: string, fields: Partial<Payment> = {}) {
+  async payment(
+    customer: Customer | null,
+    amount: number,
+    receivedOn: string,
+    fields: Partial<Payment> = {},
+  ) {
     return this.ds.getRepository(Payment).save({
       orgId: this.orgId,
       customerId: customer?.id ?? null,
@@ -125,7 +129,12 @@ export class Books {
   }
 
   /** Applies `amount` of a payment to an invoice on `appliedOn`, updating both balances. */
-  async apply(payment: Payment, invoice: Invoice, amount: number, appliedOn: string): Promise<PaymentApplication> {
+  async apply(
+    payment: Payment,
+    invoice: Invoice,
+    amount: number,
+    appliedOn: string,
+  ): Promise<PaymentApplication> {
     const application = await this.ds.getRepository(PaymentApplication).save({
       orgId: this.orgId,
       paymentId: payment.id,
@@ -144,7 +153,9 @@ export class Books {
 
   /** Receives a payment and applies all of it to one invoice, the common case. */
   async pay(invoice: Invoice, amount: number, on: string): Promise<Payment> {
-    const customer = await this.ds.getRepository(Customer).findOneByOrFail({ orgId: this.orgId, id: invoice.customerId });
+    const customer = await this.ds
+      .getRepository(Customer)
+      .findOneByOrFail({ orgId: this.orgId, id: invoice.customerId });
     const payment = await this.payment(customer, amount, on);
     await this.apply(payment, invoice, amount, on);
     return payment;
@@ -188,7 +199,8 @@ export class Books {
 
   private async settle(invoice: Invoice, on: string): Promise<void> {
     invoice.balance = invoice.total - invoice.amountPaid - invoice.amountCredited - invoice.amountWrittenOff;
-    invoice.status = invoice.balance === 0 ? 'paid' : invoice.balance < invoice.total ? 'partially_paid' : 'open';
+    invoice.status =
+      invoice.balance === 0 ? 'paid' : invoice.balance < invoice.total ? 'partially_paid' : 'open';
     invoice.closedOn = invoice.balance === 0 ? on : null;
     await this.ds.getRepository(Invoice).save(invoice);
   }
@@ -206,7 +218,12 @@ export class Books {
     });
   }
 
-  async promise(customer: Customer, invoices: Invoice[], promisedOn: string, fields: Partial<PromiseToPay> = {}) {
+  async promise(
+    customer: Customer,
+    invoices: Invoice[],
+    promisedOn: string,
+    fields: Partial<PromiseToPay> = {},
+  ) {
     const amount = invoices.reduce((sum, i) => sum + i.balance, 0);
     const promise = await this.ds.getRepository(PromiseToPay).save({
       orgId: this.orgId,
@@ -218,7 +235,14 @@ export class Books {
     });
     await this.ds
       .getRepository(PromiseInvoice)
-      .insert(invoices.map((i) => ({ orgId: this.orgId, promiseId: promise.id, invoiceId: i.id, amount: i.balance })));
+      .insert(
+        invoices.map((i) => ({
+          orgId: this.orgId,
+          promiseId: promise.id,
+          invoiceId: i.id,
+          amount: i.balance,
+        })),
+      );
     return promise;
   }
 
@@ -238,7 +262,9 @@ export class Books {
   }
 
   async rate(from: string, to: string, rateDate: string, rate: string): Promise<void> {
-    await this.ds.getRepository(ExchangeRate).insert({ orgId: this.orgId, fromCurrency: from, toCurrency: to, rateDate, rate });
+    await this.ds
+      .getRepository(ExchangeRate)
+      .insert({ orgId: this.orgId, fromCurrency: from, toCurrency: to, rateDate, rate });
   }
 
   async subsidiary(name: string, currency = 'USD'): Promise<Subsidiary> {

@@ -12,7 +12,10 @@ export type RiskLevel = (typeof RISK_LEVELS)[number];
 @ForeignKey('subsidiaries', ['orgId', 'subsidiaryId'], ['orgId', 'id'])
 // The collector must be a member of the same organization.
 @ForeignKey('memberships', ['orgId', 'collectorUserId'], ['orgId', 'userId'])
-@Index('UQ_customers_external_id', ['orgId', 'externalId'], { unique: true, where: 'external_id IS NOT NULL' })
+@Index('UQ_customers_external_id', ['orgId', 'externalId'], {
+  unique: true,
+  where: 'external_id IS NOT NULL',
+})
 @Index('IDX_customers_name', ['orgId', 'name', 'id'])
 @Index('IDX_customers_collector', ['orgId', 'collectorUserId'])
 @Index('IDX_customers_parent', ['orgId', 'parentId'])
@@ -41,7 +44,13 @@ export class Customer extends OrgScoped {
   @MoneyColumn('credit_limit', { nullable: true, default: null })
   creditLimit: number | null;
 
-  @Column({ name: 'risk_level', type: 'enum', enum: RISK_LEVELS, enumName: 'customer_risk_level', default: 'low' })
+  @Column({
+    name: 'risk_level',
+    type: 'enum',
+    enum: RISK_LEVELS,
+    enumName: 'customer_risk_level',
+    default: 'low',
+  })
   riskLevel: RiskLevel;
 
   @Column({ name: 'collector_user_id', type: 'uuid', nullable: true })

@@ -12,7 +12,10 @@ export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 @Index('IDX_payments_customer_received', ['orgId', 'customerId', 'receivedOn'])
 @Index('IDX_payments_received', ['orgId', 'receivedOn', 'id'])
 @Index('IDX_payments_unapplied', ['orgId', 'receivedOn', 'id'], { where: 'unapplied_amount > 0' })
-@Check('CHK_payments_amounts', 'amount > 0 AND applied_amount >= 0 AND unapplied_amount = amount - applied_amount AND unapplied_amount >= 0')
+@Check(
+  'CHK_payments_amounts',
+  'amount > 0 AND applied_amount >= 0 AND unapplied_amount = amount - applied_amount AND unapplied_amount >= 0',
+)
 export class Payment extends OrgScoped {
   /** Null for unidentified cash that nobody has matched to a customer yet. */
   @Column({ name: 'customer_id', type: 'uuid', nullable: true })

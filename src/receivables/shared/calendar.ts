@@ -14,7 +14,9 @@ export function isIsoDate(value: string): boolean {
 /** Validates a caller-supplied date and names the field when it is wrong. */
 export function parseIsoDate(value: string, field: string): string {
   if (!isIsoDate(value)) {
-    throw new InvalidArgumentError(`${field} must be a calendar date written YYYY-MM-DD; got "${value}".`, { field });
+    throw new InvalidArgumentError(`${field} must be a calendar date written YYYY-MM-DD; got "${value}".`, {
+      field,
+    });
   }
   return value;
 }
@@ -41,5 +43,10 @@ export function addMonths(date: string, months: number): string {
 /** Today's date in an IANA time zone: what "today" means to the organization's AR team. */
 export function todayIn(timeZone: string, now: Date = new Date()): string {
   // en-CA formats as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(now);
 }

@@ -8,7 +8,10 @@ const id = '4f3c2b1a-0000-4000-8000-000000000001';
 describe('pagination', () => {
   it('round-trips a cursor for the same query', () => {
     const q = queryFingerprint({ sort: 'due_date', status: ['open'] });
-    assert.deepEqual(decodeCursor(encodeCursor({ value: '2026-01-31', id }, q), q), { value: '2026-01-31', id });
+    assert.deepEqual(decodeCursor(encodeCursor({ value: '2026-01-31', id }, q), q), {
+      value: '2026-01-31',
+      id,
+    });
   });
 
   it('refuses a cursor from a different query', () => {
@@ -31,7 +34,10 @@ describe('pagination', () => {
     const rows = [1, 2, 3].map((n) => ({ n, id }));
     const full = toPage(rows, 2, (r) => ({ value: r.n, id: r.id }), 'q');
     assert.equal(full.hasMore, true);
-    assert.deepEqual(full.items.map((r) => r.n), [1, 2]);
+    assert.deepEqual(
+      full.items.map((r) => r.n),
+      [1, 2],
+    );
     assert.ok(full.nextCursor);
     const last = toPage(rows, 3, (r) => ({ value: r.n, id: r.id }), 'q');
     assert.equal(last.hasMore, false);
