@@ -233,16 +233,14 @@ export class Books {
       promisedOn,
       ...fields,
     });
-    await this.ds
-      .getRepository(PromiseInvoice)
-      .insert(
-        invoices.map((i) => ({
-          orgId: this.orgId,
-          promiseId: promise.id,
-          invoiceId: i.id,
-          amount: i.balance,
-        })),
-      );
+    await this.ds.getRepository(PromiseInvoice).insert(
+      invoices.map((i) => ({
+        orgId: this.orgId,
+        promiseId: promise.id,
+        invoiceId: i.id,
+        amount: i.balance,
+      })),
+    );
     return promise;
   }
 
