@@ -1,29 +1,24 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { SelectQueryBuilder } from 'typeorm';
 import { addDays } from '../shared/calendar';
 import {
-  assertReferencesExist,
   containsPattern,
-  countRows,
-  fetchPage,
-  openReadScope,
   parseDateRange,
   parseDirection,
   parseEnumList,
   parseSort,
   parseText,
   parseUuidList,
-  preparePage,
   readFilter,
-  selectColumns,
-  isoTimestamp,
 } from '../shared/filters';
-import type { DateRange, ReadScope, SortSpec } from '../shared/filters';
+import type { DateRange } from '../shared/filters';
 import type { SortDirection } from '../shared/keyset';
+import { isoTimestamp, selectColumns } from '../shared/keyset-search';
+import type { SortSpec } from '../shared/keyset-search';
 import { OrgSettingsReader } from '../shared/org-settings';
-import { queryFingerprint } from '../shared/pagination';
-import type { Page, PageRequest } from '../shared/pagination';
+import type { ReadScope } from '../shared/read-scope';
+import { SearchQueries } from '../shared/search.queries';
+import type { SearchDefinition, SearchQuery } from '../shared/search.queries';
 import { ACTIVITY_TYPES } from './activity.entity';
 import type { ActivityType } from './activity.entity';
 
@@ -118,80 +113,54 @@ export function toActivityRow(raw: Record<string, unknown>): ActivityRow {
   return { ...(raw as unknown as ActivityRow), occurredAt: (raw.occurredAt as Date).toISOString() };
 }
 
+function filtered(scope: ReadScope, f: ParsedActivityFilter): SearchQuery {
+  const qb = scope.manager
+    .createQueryBuilder()
+    .from('activities', 'a')
+    .innerJoin('customers', 'c', 'c.org_id = a.org_id AND c.id = a.customer_id')
+    .leftJoin('invoices', 'inv', 'inv.org_id = a.org_id AND inv.id = a.invoice_id')
+    .leftJoin('users', 'u', 'u.id = a.author_user_id')
+    .where('a.org_id = :orgId', { orgId: scope.orgId });
+  if (f.type) qb.andWhere('a.type = ANY(:type)', { type: f.type });
+  if (f.customerIds) qb.andWhere('a.customer_id = ANY(:customerIds)', { customerIds: f.customerIds });
+  if (f.invoiceIds) qb.andWhere('a.invoice_id = ANY(:invoiceIds)', { invoiceIds: f.invoiceIds });
+  if (f.authorUserIds)
+    qb.andWhere('a.author_user_id = ANY(:authorUserIds)', { authorUserIds: f.authorUserIds });
+  // A day is midnight to midnight where the AR team works, not in UTC.
+  if (f.occurredOn?.from) {
+    qb.andWhere('a.occurred_at >= (CAST(:occurredFrom AS timestamp) AT TIME ZONE :timeZone)', {
+      occurredFrom: f.occurredOn.from,
+      timeZone: scope.settings.timeZone,
+    });
+  }
+  if (f.occurredOn?.to) {
+    qb.andWhere('a.occurred_at < (CAST(:occurredBefore AS timestamp) AT TIME ZONE :timeZone)', {
+      occurredBefore: addDays(f.occurredOn.to, 1),
+      timeZone: scope.settings.timeZone,
+    });
+  }
+  if (f.text) qb.andWhere('(a.subject ILIKE :text OR a.body ILIKE :text)', { text: containsPattern(f.text) });
+  return qb;
+}
+
+const ACTIVITY_SEARCH: SearchDefinition<ParsedActivityFilter, ActivityRow> = {
+  name: 'activities',
+  parse: parseFilter,
+  sorts: SORTS,
+  idColumn: 'a.id',
+  references: (f) => [
+    ['customer', f.customerIds],
+    ['invoice', f.invoiceIds],
+    ['user', f.authorUserIds],
+  ],
+  filtered,
+  select: (qb) => selectColumns(qb, COLUMNS),
+  toRow: toActivityRow,
+};
+
 @Injectable()
-export class ActivityQueries {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly settings: OrgSettingsReader,
-  ) {}
-
-  async search(
-    orgId: string,
-    filter: ActivityFilter = {},
-    page: PageRequest = {},
-  ): Promise<Page<ActivityRow>> {
-    const scope = await openReadScope(this.dataSource.manager, this.settings, orgId);
-    return this.searchWithin(scope, filter, page);
-  }
-
-  async searchWithin(
-    scope: ReadScope,
-    filter: ActivityFilter,
-    page: PageRequest,
-  ): Promise<Page<ActivityRow>> {
-    const f = parseFilter(filter);
-    const search = preparePage(
-      page,
-      SORTS[f.sort],
-      f.direction,
-      'a.id',
-      queryFingerprint({ search: 'activities', ...f }),
-    );
-    await this.checkReferences(scope, f);
-    const qb = selectColumns(this.filtered(scope, f), COLUMNS);
-    return fetchPage(qb, search, toActivityRow);
-  }
-
-  async countWithin(scope: ReadScope, filter: ActivityFilter): Promise<number> {
-    const f = parseFilter(filter);
-    await this.checkReferences(scope, f);
-    return countRows(scope.manager, this.filtered(scope, f).select('1'));
-  }
-
-  private async checkReferences(scope: ReadScope, f: ParsedActivityFilter): Promise<void> {
-    await assertReferencesExist(scope.manager, scope.orgId, 'customer', f.customerIds);
-    await assertReferencesExist(scope.manager, scope.orgId, 'invoice', f.invoiceIds);
-    await assertReferencesExist(scope.manager, scope.orgId, 'user', f.authorUserIds);
-  }
-
-  private filtered(scope: ReadScope, f: ParsedActivityFilter): SelectQueryBuilder<Record<string, unknown>> {
-    const qb = scope.manager
-      .createQueryBuilder()
-      .from('activities', 'a')
-      .innerJoin('customers', 'c', 'c.org_id = a.org_id AND c.id = a.customer_id')
-      .leftJoin('invoices', 'inv', 'inv.org_id = a.org_id AND inv.id = a.invoice_id')
-      .leftJoin('users', 'u', 'u.id = a.author_user_id')
-      .where('a.org_id = :orgId', { orgId: scope.orgId });
-    if (f.type) qb.andWhere('a.type = ANY(:type)', { type: f.type });
-    if (f.customerIds) qb.andWhere('a.customer_id = ANY(:customerIds)', { customerIds: f.customerIds });
-    if (f.invoiceIds) qb.andWhere('a.invoice_id = ANY(:invoiceIds)', { invoiceIds: f.invoiceIds });
-    if (f.authorUserIds)
-      qb.andWhere('a.author_user_id = ANY(:authorUserIds)', { authorUserIds: f.authorUserIds });
-    // A day is midnight to midnight where the AR team works, not in UTC.
-    if (f.occurredOn?.from) {
-      qb.andWhere('a.occurred_at >= (CAST(:occurredFrom AS timestamp) AT TIME ZONE :timeZone)', {
-        occurredFrom: f.occurredOn.from,
-        timeZone: scope.settings.timeZone,
-      });
-    }
-    if (f.occurredOn?.to) {
-      qb.andWhere('a.occurred_at < (CAST(:occurredBefore AS timestamp) AT TIME ZONE :timeZone)', {
-        occurredBefore: addDays(f.occurredOn.to, 1),
-        timeZone: scope.settings.timeZone,
-      });
-    }
-    if (f.text)
-      qb.andWhere('(a.subject ILIKE :text OR a.body ILIKE :text)', { text: containsPattern(f.text) });
-    return qb;
+export class ActivityQueries extends SearchQueries<ActivityFilter, ParsedActivityFilter, ActivityRow> {
+  constructor(dataSource: DataSource, settings: OrgSettingsReader) {
+    super(dataSource, settings, ACTIVITY_SEARCH);
   }
 }

@@ -1,13 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { SelectQueryBuilder } from 'typeorm';
 import {
-  assertReferencesExist,
   containsPattern,
-  countRows,
-  isoDate,
-  fetchPage,
-  openReadScope,
   parseAmountRange,
   parseBoolean,
   parseCurrency,
@@ -17,17 +11,16 @@ import {
   parseSort,
   parseText,
   parseUuidList,
-  preparePage,
   readFilter,
-  selectColumns,
-  whereDateRange,
-  whereNumberRange,
 } from '../shared/filters';
-import type { DateRange, NumberRange, ReadScope, SortSpec } from '../shared/filters';
+import type { DateRange, NumberRange } from '../shared/filters';
 import type { SortDirection } from '../shared/keyset';
+import { isoDate, selectColumns, whereDateRange, whereNumberRange } from '../shared/keyset-search';
+import type { SortSpec } from '../shared/keyset-search';
 import { OrgSettingsReader } from '../shared/org-settings';
-import { queryFingerprint } from '../shared/pagination';
-import type { Page, PageRequest } from '../shared/pagination';
+import type { ReadScope } from '../shared/read-scope';
+import { SearchQueries } from '../shared/search.queries';
+import type { SearchDefinition, SearchQuery } from '../shared/search.queries';
 import { CREDIT_MEMO_STATUSES } from './credit-memo.entity';
 import type { CreditMemoStatus } from './credit-memo.entity';
 
@@ -115,59 +108,45 @@ function parseFilter(input: unknown) {
   };
 }
 
+function filtered(scope: ReadScope, f: ParsedCreditMemoFilter): SearchQuery {
+  const qb = scope.manager
+    .createQueryBuilder()
+    .from('credit_memos', 'm')
+    .innerJoin('customers', 'c', 'c.org_id = m.org_id AND c.id = m.customer_id')
+    .where('m.org_id = :orgId', { orgId: scope.orgId });
+  if (f.status) qb.andWhere('m.status = ANY(:status)', { status: f.status });
+  if (f.openOnly) qb.andWhere("m.remaining_amount > 0 AND m.status <> 'void'");
+  if (f.customerIds) qb.andWhere('m.customer_id = ANY(:customerIds)', { customerIds: f.customerIds });
+  whereDateRange(qb, 'm.issued_on', 'issuedOn', f.issuedOn);
+  whereNumberRange(qb, 'm.amount', 'amount', f.amount);
+  whereNumberRange(qb, 'm.remaining_amount', 'remainingAmount', f.remainingAmount);
+  if (f.currency) qb.andWhere('m.currency = :currency', { currency: f.currency });
+  if (f.text) {
+    qb.andWhere('(m.number ILIKE :text OR m.reason ILIKE :text OR c.name ILIKE :text)', {
+      text: containsPattern(f.text),
+    });
+  }
+  return qb;
+}
+
+const CREDIT_MEMO_SEARCH: SearchDefinition<ParsedCreditMemoFilter, CreditMemoRow> = {
+  name: 'credit_memos',
+  parse: parseFilter,
+  sorts: SORTS,
+  idColumn: 'm.id',
+  references: (f) => [['customer', f.customerIds]],
+  filtered,
+  select: (qb) => selectColumns(qb, COLUMNS),
+  toRow: (raw) => raw as unknown as CreditMemoRow,
+};
+
 @Injectable()
-export class CreditMemoQueries {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly settings: OrgSettingsReader,
-  ) {}
-
-  async search(
-    orgId: string,
-    filter: CreditMemoFilter = {},
-    page: PageRequest = {},
-  ): Promise<Page<CreditMemoRow>> {
-    const scope = await openReadScope(this.dataSource.manager, this.settings, orgId);
-    return this.searchWithin(scope, filter, page);
-  }
-
-  async searchWithin(
-    scope: ReadScope,
-    filter: CreditMemoFilter,
-    page: PageRequest,
-  ): Promise<Page<CreditMemoRow>> {
-    const f = parseFilter(filter);
-    const shape = { search: 'credit_memos', ...f };
-    const search = preparePage(page, SORTS[f.sort], f.direction, 'm.id', queryFingerprint(shape));
-    await assertReferencesExist(scope.manager, scope.orgId, 'customer', f.customerIds);
-    const qb = selectColumns(this.filtered(scope, f), COLUMNS);
-    return fetchPage(qb, search, (raw) => raw as unknown as CreditMemoRow);
-  }
-
-  async countWithin(scope: ReadScope, filter: CreditMemoFilter): Promise<number> {
-    const f = parseFilter(filter);
-    await assertReferencesExist(scope.manager, scope.orgId, 'customer', f.customerIds);
-    return countRows(scope.manager, this.filtered(scope, f).select('1'));
-  }
-
-  private filtered(scope: ReadScope, f: ParsedCreditMemoFilter): SelectQueryBuilder<Record<string, unknown>> {
-    const qb = scope.manager
-      .createQueryBuilder()
-      .from('credit_memos', 'm')
-      .innerJoin('customers', 'c', 'c.org_id = m.org_id AND c.id = m.customer_id')
-      .where('m.org_id = :orgId', { orgId: scope.orgId });
-    if (f.status) qb.andWhere('m.status = ANY(:status)', { status: f.status });
-    if (f.openOnly) qb.andWhere("m.remaining_amount > 0 AND m.status <> 'void'");
-    if (f.customerIds) qb.andWhere('m.customer_id = ANY(:customerIds)', { customerIds: f.customerIds });
-    whereDateRange(qb, 'm.issued_on', 'issuedOn', f.issuedOn);
-    whereNumberRange(qb, 'm.amount', 'amount', f.amount);
-    whereNumberRange(qb, 'm.remaining_amount', 'remainingAmount', f.remainingAmount);
-    if (f.currency) qb.andWhere('m.currency = :currency', { currency: f.currency });
-    if (f.text) {
-      qb.andWhere('(m.number ILIKE :text OR m.reason ILIKE :text OR c.name ILIKE :text)', {
-        text: containsPattern(f.text),
-      });
-    }
-    return qb;
+export class CreditMemoQueries extends SearchQueries<
+  CreditMemoFilter,
+  ParsedCreditMemoFilter,
+  CreditMemoRow
+> {
+  constructor(dataSource: DataSource, settings: OrgSettingsReader) {
+    super(dataSource, settings, CREDIT_MEMO_SEARCH);
   }
 }

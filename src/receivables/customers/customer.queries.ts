@@ -14,16 +14,9 @@ import type { PaymentRow } from '../payments/payment.queries';
 import { PromiseQueries } from '../promises/promise.queries';
 import type { PromiseRow } from '../promises/promise.queries';
 import {
-  DETAIL_LIST_LIMIT,
   agingBucketNames,
   agingBucketOf,
-  assertReferencesExist,
-  boundedList,
   containsPattern,
-  countRows,
-  isoDate,
-  fetchPage,
-  openReadScope,
   parseAmountRange,
   parseBoolean,
   parseCurrency,
@@ -35,17 +28,18 @@ import {
   parseText,
   parseUuid,
   parseUuidList,
-  preparePage,
-  readConsistently,
   readFilter,
-  selectColumns,
-  whereNumberRange,
 } from '../shared/filters';
-import type { BoundedList, NumberRange, ReadScope, SortSpec } from '../shared/filters';
+import type { NumberRange } from '../shared/filters';
 import type { SortDirection } from '../shared/keyset';
+import { countRows, isoDate, selectColumns, whereNumberRange } from '../shared/keyset-search';
+import type { SortSpec } from '../shared/keyset-search';
 import { OrgSettingsReader } from '../shared/org-settings';
-import { queryFingerprint } from '../shared/pagination';
 import type { Page, PageRequest } from '../shared/pagination';
+import { DETAIL_LIST_LIMIT, boundedList, openReadScope, readConsistently } from '../shared/read-scope';
+import type { BoundedList, ReadScope } from '../shared/read-scope';
+import { SearchQueries, searchPage } from '../shared/search.queries';
+import type { SearchDefinition, SearchQuery } from '../shared/search.queries';
 import { TaskQueries } from '../tasks/task.queries';
 import type { TaskRow } from '../tasks/task.queries';
 import { CUSTOMER_STATUSES, RISK_LEVELS } from './customer.entity';
@@ -316,6 +310,8 @@ function dependsOnAsOf(f: ParsedCustomerFilter): boolean {
   );
 }
 
+type ParsedContactFilter = ReturnType<typeof parseContactFilter>;
+
 function parseContactFilter(input: unknown) {
   const f = readFilter(input, CONTACT_FILTER_FIELDS, 'contact filter');
   return {
@@ -358,12 +354,129 @@ function toCustomerRow(raw: Record<string, unknown>): CustomerRow {
   };
 }
 
+/** Customers with their derived balances as the derived table r, filtered on both. */
+function filtered(scope: ReadScope, f: ParsedCustomerFilter): SearchQuery {
+  const qb = scope.manager.createQueryBuilder().from((sub: SelectQueryBuilder<Record<string, unknown>>) => {
+    const lazy = f.sort === 'name';
+    const inner = selectColumns(sub.from('customers', 'c'), {
+      ...CUSTOMER_COLUMNS,
+      ...(lazy ? CORRELATED_BALANCES : GROUPED_BALANCES),
+    }).leftJoin('users', 'u', 'u.id = c.collector_user_id');
+    if (!lazy) inner.leftJoin(GROUPED_BALANCES_JOIN, 'a', 'a.customer_id = c.id');
+    inner.where('c.org_id = :orgId', { orgId: scope.orgId }).setParameter('asOf', f.asOf);
+    if (f.status) inner.andWhere('c.status = ANY(:status)', { status: f.status });
+    if (f.riskLevel) inner.andWhere('c.risk_level = ANY(:riskLevel)', { riskLevel: f.riskLevel });
+    if (f.customerIds) inner.andWhere('c.id = ANY(:customerIds)', { customerIds: f.customerIds });
+    if (f.parentId) inner.andWhere('c.parent_id = :parentId', { parentId: f.parentId });
+    if (f.collectorUserIds) {
+      inner.andWhere('c.collector_user_id = ANY(:collectorUserIds)', {
+        collectorUserIds: f.collectorUserIds,
+      });
+    }
+    if (f.hasCollector !== undefined) {
+      inner.andWhere(f.hasCollector ? 'c.collector_user_id IS NOT NULL' : 'c.collector_user_id IS NULL');
+    }
+    if (f.tags) inner.andWhere('c.tags && CAST(:tags AS text[])', { tags: f.tags });
+    if (f.text) {
+      inner.andWhere('(c.name ILIKE :text OR c.external_id ILIKE :text)', {
+        text: containsPattern(f.text),
+      });
+    }
+    if (f.currency) inner.andWhere('c.currency = :currency', { currency: f.currency });
+    if (f.hasOpenBalance !== undefined) {
+      inner.andWhere(`${f.hasOpenBalance ? '' : 'NOT '}EXISTS (SELECT 1 ${OPEN_INVOICES})`);
+    }
+    if (f.overdueOnly !== undefined) {
+      inner.andWhere(`${f.overdueOnly ? '' : 'NOT '}EXISTS (SELECT 1 ${OPEN_INVOICES} AND ${OVERDUE})`);
+    }
+    return inner;
+  }, 'r');
+  whereNumberRange(qb, 'r.open_balance', 'openBalance', f.openBalance);
+  whereNumberRange(qb, 'r.overdue_balance', 'overdueBalance', f.overdueBalance);
+  return qb;
+}
+
+function filteredContacts(scope: ReadScope, f: ParsedContactFilter): SearchQuery {
+  const qb = scope.manager
+    .createQueryBuilder()
+    .from('contacts', 'ct')
+    .innerJoin('customers', 'c', 'c.org_id = ct.org_id AND c.id = ct.customer_id')
+    .where('ct.org_id = :orgId', { orgId: scope.orgId });
+  if (f.customerIds) qb.andWhere('ct.customer_id = ANY(:customerIds)', { customerIds: f.customerIds });
+  if (f.isPrimary !== undefined) qb.andWhere('ct.is_primary = :isPrimary', { isPrimary: f.isPrimary });
+  if (f.isBilling !== undefined) qb.andWhere('ct.is_billing = :isBilling', { isBilling: f.isBilling });
+  if (f.optedOut !== undefined) qb.andWhere('ct.opted_out = :optedOut', { optedOut: f.optedOut });
+  if (f.text) {
+    qb.andWhere('(ct.name ILIKE :text OR ct.email ILIKE :text OR ct.title ILIKE :text)', {
+      text: containsPattern(f.text),
+    });
+  }
+  return qb;
+}
+
+async function attachOtherCurrencies(scope: ReadScope, asOf: string, rows: CustomerRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const others = await scope.manager.query<(CurrencyBalance & { customerId: string })[]>(
+    `SELECT i.customer_id AS "customerId", i.currency,
+            SUM(i.balance)::bigint AS "openBalance",
+            COALESCE(SUM(i.balance) FILTER (WHERE i.due_date < CAST($3 AS date)), 0)::bigint AS "overdueBalance"
+       FROM invoices i
+       JOIN customers c ON c.org_id = i.org_id AND c.id = i.customer_id
+      WHERE i.org_id = $1 AND i.customer_id = ANY($2::uuid[]) AND i.balance > 0 AND i.currency <> c.currency
+      GROUP BY 1, 2
+      ORDER BY 1, 2`,
+    [scope.orgId, rows.map((r) => r.id), asOf],
+  );
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  for (const { customerId, ...balance } of others) byId.get(customerId)?.otherCurrencyBalances.push(balance);
+}
+
+const CUSTOMER_SEARCH: SearchDefinition<ParsedCustomerFilter, CustomerRow, CustomerPage> = {
+  name: 'customers',
+  parse: parseFilter,
+  cursorShape: (f) => {
+    const { asOf, ...rest } = f;
+    return { ...rest, asOf: dependsOnAsOf(f) ? asOf : null };
+  },
+  sorts: SORTS,
+  idColumn: 'r.id',
+  references: (f) => [
+    ['customer', f.customerIds],
+    ['customer', f.parentId ? [f.parentId] : undefined],
+    ['user', f.collectorUserIds],
+  ],
+  filtered,
+  // The derived table r already has the customer columns and balances under their raw names.
+  select: (qb) => qb.select('r.*'),
+  toRow: toCustomerRow,
+  finish: async (scope, f, page) => {
+    await attachOtherCurrencies(scope, f.asOf, page.items);
+    return { ...page, asOf: f.asOf };
+  },
+};
+
+const CONTACT_SEARCH: SearchDefinition<ParsedContactFilter, ContactRow> = {
+  name: 'contacts',
+  parse: parseContactFilter,
+  sorts: CONTACT_SORT_SPECS,
+  idColumn: 'ct.id',
+  references: (f) => [['customer', f.customerIds]],
+  filtered: filteredContacts,
+  select: (qb) => selectColumns(qb, CONTACT_COLUMNS),
+  toRow: (raw) => raw as unknown as ContactRow,
+};
+
 /** Customers and their contacts: search with derived balances, and the full customer view. */
 @Injectable()
-export class CustomerQueries {
+export class CustomerQueries extends SearchQueries<
+  CustomerFilter,
+  ParsedCustomerFilter,
+  CustomerRow,
+  CustomerPage
+> {
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly settings: OrgSettingsReader,
+    dataSource: DataSource,
+    settings: OrgSettingsReader,
     private readonly invoices: InvoiceQueries,
     private readonly payments: PaymentQueries,
     private readonly credits: CreditMemoQueries,
@@ -371,28 +484,8 @@ export class CustomerQueries {
     private readonly promises: PromiseQueries,
     private readonly activities: ActivityQueries,
     private readonly tasks: TaskQueries,
-  ) {}
-
-  async search(orgId: string, filter: CustomerFilter = {}, page: PageRequest = {}): Promise<CustomerPage> {
-    const scope = await openReadScope(this.dataSource.manager, this.settings, orgId);
-    return this.searchWithin(scope, filter, page);
-  }
-
-  async searchWithin(scope: ReadScope, filter: CustomerFilter, page: PageRequest): Promise<CustomerPage> {
-    const f = parseFilter(filter, scope);
-    const { asOf, ...rest } = f;
-    const shape = { search: 'customers', ...rest, asOf: dependsOnAsOf(f) ? asOf : null };
-    const search = preparePage(page, SORTS[f.sort], f.direction, 'r.id', queryFingerprint(shape));
-    await this.checkReferences(scope, f);
-    const result = await fetchPage(this.filtered(scope, f).select('r.*'), search, toCustomerRow);
-    await this.attachOtherCurrencies(scope, asOf, result.items);
-    return { ...result, asOf };
-  }
-
-  async countWithin(scope: ReadScope, filter: CustomerFilter): Promise<number> {
-    const f = parseFilter(filter, scope);
-    await this.checkReferences(scope, f);
-    return countRows(scope.manager, this.filtered(scope, f).select('1'));
+  ) {
+    super(dataSource, settings, CUSTOMER_SEARCH);
   }
 
   async searchContacts(
@@ -409,18 +502,7 @@ export class CustomerQueries {
     filter: ContactFilter,
     page: PageRequest,
   ): Promise<Page<ContactRow>> {
-    const f = parseContactFilter(filter);
-    const shape = { search: 'contacts', ...f };
-    const search = preparePage(
-      page,
-      CONTACT_SORT_SPECS[f.sort],
-      f.direction,
-      'ct.id',
-      queryFingerprint(shape),
-    );
-    await assertReferencesExist(scope.manager, scope.orgId, 'customer', f.customerIds);
-    const qb = selectColumns(this.filteredContacts(scope, f), CONTACT_COLUMNS);
-    return fetchPage(qb, search, (raw) => raw as unknown as ContactRow);
+    return searchPage(CONTACT_SEARCH, scope, filter, page);
   }
 
   async getCustomer(orgId: string, id: string, options: { asOf?: string } = {}): Promise<CustomerDetail> {
@@ -539,100 +621,8 @@ export class CustomerQueries {
     return { balances, aging };
   }
 
-  private async attachOtherCurrencies(scope: ReadScope, asOf: string, rows: CustomerRow[]): Promise<void> {
-    if (rows.length === 0) return;
-    const others = await scope.manager.query<(CurrencyBalance & { customerId: string })[]>(
-      `SELECT i.customer_id AS "customerId", i.currency,
-              SUM(i.balance)::bigint AS "openBalance",
-              COALESCE(SUM(i.balance) FILTER (WHERE i.due_date < CAST($3 AS date)), 0)::bigint AS "overdueBalance"
-         FROM invoices i
-         JOIN customers c ON c.org_id = i.org_id AND c.id = i.customer_id
-        WHERE i.org_id = $1 AND i.customer_id = ANY($2::uuid[]) AND i.balance > 0 AND i.currency <> c.currency
-        GROUP BY 1, 2
-        ORDER BY 1, 2`,
-      [scope.orgId, rows.map((r) => r.id), asOf],
-    );
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    for (const { customerId, ...balance } of others)
-      byId.get(customerId)?.otherCurrencyBalances.push(balance);
-  }
-
   private async countContacts(scope: ReadScope, customerId: string): Promise<number> {
     const f = parseContactFilter({ customerIds: [customerId] });
-    return countRows(scope.manager, this.filteredContacts(scope, f).select('1'));
-  }
-
-  private async checkReferences(scope: ReadScope, f: ParsedCustomerFilter): Promise<void> {
-    await assertReferencesExist(scope.manager, scope.orgId, 'customer', f.customerIds);
-    await assertReferencesExist(
-      scope.manager,
-      scope.orgId,
-      'customer',
-      f.parentId ? [f.parentId] : undefined,
-    );
-    await assertReferencesExist(scope.manager, scope.orgId, 'user', f.collectorUserIds);
-  }
-
-  /** Customers with their derived balances as the derived table r, filtered on both. */
-  private filtered(scope: ReadScope, f: ParsedCustomerFilter): SelectQueryBuilder<Record<string, unknown>> {
-    const qb = scope.manager.createQueryBuilder().from((sub: SelectQueryBuilder<Record<string, unknown>>) => {
-      const lazy = f.sort === 'name';
-      const inner = selectColumns(sub.from('customers', 'c'), {
-        ...CUSTOMER_COLUMNS,
-        ...(lazy ? CORRELATED_BALANCES : GROUPED_BALANCES),
-      }).leftJoin('users', 'u', 'u.id = c.collector_user_id');
-      if (!lazy) inner.leftJoin(GROUPED_BALANCES_JOIN, 'a', 'a.customer_id = c.id');
-      inner.where('c.org_id = :orgId', { orgId: scope.orgId }).setParameter('asOf', f.asOf);
-      if (f.status) inner.andWhere('c.status = ANY(:status)', { status: f.status });
-      if (f.riskLevel) inner.andWhere('c.risk_level = ANY(:riskLevel)', { riskLevel: f.riskLevel });
-      if (f.customerIds) inner.andWhere('c.id = ANY(:customerIds)', { customerIds: f.customerIds });
-      if (f.parentId) inner.andWhere('c.parent_id = :parentId', { parentId: f.parentId });
-      if (f.collectorUserIds) {
-        inner.andWhere('c.collector_user_id = ANY(:collectorUserIds)', {
-          collectorUserIds: f.collectorUserIds,
-        });
-      }
-      if (f.hasCollector !== undefined) {
-        inner.andWhere(f.hasCollector ? 'c.collector_user_id IS NOT NULL' : 'c.collector_user_id IS NULL');
-      }
-      if (f.tags) inner.andWhere('c.tags && CAST(:tags AS text[])', { tags: f.tags });
-      if (f.text) {
-        inner.andWhere('(c.name ILIKE :text OR c.external_id ILIKE :text)', {
-          text: containsPattern(f.text),
-        });
-      }
-      if (f.currency) inner.andWhere('c.currency = :currency', { currency: f.currency });
-      if (f.hasOpenBalance !== undefined) {
-        inner.andWhere(`${f.hasOpenBalance ? '' : 'NOT '}EXISTS (SELECT 1 ${OPEN_INVOICES})`);
-      }
-      if (f.overdueOnly !== undefined) {
-        inner.andWhere(`${f.overdueOnly ? '' : 'NOT '}EXISTS (SELECT 1 ${OPEN_INVOICES} AND ${OVERDUE})`);
-      }
-      return inner;
-    }, 'r');
-    whereNumberRange(qb, 'r.open_balance', 'openBalance', f.openBalance);
-    whereNumberRange(qb, 'r.overdue_balance', 'overdueBalance', f.overdueBalance);
-    return qb;
-  }
-
-  private filteredContacts(
-    scope: ReadScope,
-    f: ReturnType<typeof parseContactFilter>,
-  ): SelectQueryBuilder<Record<string, unknown>> {
-    const qb = scope.manager
-      .createQueryBuilder()
-      .from('contacts', 'ct')
-      .innerJoin('customers', 'c', 'c.org_id = ct.org_id AND c.id = ct.customer_id')
-      .where('ct.org_id = :orgId', { orgId: scope.orgId });
-    if (f.customerIds) qb.andWhere('ct.customer_id = ANY(:customerIds)', { customerIds: f.customerIds });
-    if (f.isPrimary !== undefined) qb.andWhere('ct.is_primary = :isPrimary', { isPrimary: f.isPrimary });
-    if (f.isBilling !== undefined) qb.andWhere('ct.is_billing = :isBilling', { isBilling: f.isBilling });
-    if (f.optedOut !== undefined) qb.andWhere('ct.opted_out = :optedOut', { optedOut: f.optedOut });
-    if (f.text) {
-      qb.andWhere('(ct.name ILIKE :text OR ct.email ILIKE :text OR ct.title ILIKE :text)', {
-        text: containsPattern(f.text),
-      });
-    }
-    return qb;
+    return countRows(scope.manager, filteredContacts(scope, f).select('1'));
   }
 }

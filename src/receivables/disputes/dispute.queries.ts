@@ -1,13 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { SelectQueryBuilder } from 'typeorm';
 import {
-  assertReferencesExist,
   containsPattern,
-  countRows,
-  isoDate,
-  fetchPage,
-  openReadScope,
   parseAmountRange,
   parseBoolean,
   parseCurrency,
@@ -17,17 +11,16 @@ import {
   parseSort,
   parseText,
   parseUuidList,
-  preparePage,
   readFilter,
-  selectColumns,
-  whereDateRange,
-  whereNumberRange,
 } from '../shared/filters';
-import type { DateRange, NumberRange, ReadScope, SortSpec } from '../shared/filters';
+import type { DateRange, NumberRange } from '../shared/filters';
 import type { SortDirection } from '../shared/keyset';
+import { isoDate, selectColumns, whereDateRange, whereNumberRange } from '../shared/keyset-search';
+import type { SortSpec } from '../shared/keyset-search';
 import { OrgSettingsReader } from '../shared/org-settings';
-import { queryFingerprint } from '../shared/pagination';
-import type { Page, PageRequest } from '../shared/pagination';
+import type { ReadScope } from '../shared/read-scope';
+import { SearchQueries } from '../shared/search.queries';
+import type { SearchDefinition, SearchQuery } from '../shared/search.queries';
 import { ACTIVE_DISPUTE_STATUSES, DISPUTE_REASONS, DISPUTE_STATUSES } from './dispute.entity';
 import type { DisputeReason, DisputeStatus } from './dispute.entity';
 
@@ -129,67 +122,49 @@ function parseFilter(input: unknown) {
   };
 }
 
+function filtered(scope: ReadScope, f: ParsedDisputeFilter): SearchQuery {
+  const qb = scope.manager
+    .createQueryBuilder()
+    .from('disputes', 'd')
+    .innerJoin('invoices', 'inv', 'inv.org_id = d.org_id AND inv.id = d.invoice_id')
+    .innerJoin('customers', 'c', 'c.org_id = d.org_id AND c.id = d.customer_id')
+    .leftJoin('users', 'u', 'u.id = d.owner_user_id')
+    .where('d.org_id = :orgId', { orgId: scope.orgId });
+  if (f.status) qb.andWhere('d.status = ANY(:status)', { status: f.status });
+  if (f.openOnly) qb.andWhere('d.status = ANY(:activeStatuses)', { activeStatuses: ACTIVE_DISPUTE_STATUSES });
+  if (f.reason) qb.andWhere('d.reason = ANY(:reason)', { reason: f.reason });
+  if (f.customerIds) qb.andWhere('d.customer_id = ANY(:customerIds)', { customerIds: f.customerIds });
+  if (f.invoiceIds) qb.andWhere('d.invoice_id = ANY(:invoiceIds)', { invoiceIds: f.invoiceIds });
+  if (f.ownerUserIds) qb.andWhere('d.owner_user_id = ANY(:ownerUserIds)', { ownerUserIds: f.ownerUserIds });
+  whereDateRange(qb, 'd.opened_on', 'openedOn', f.openedOn);
+  whereNumberRange(qb, 'd.amount', 'amount', f.amount);
+  if (f.currency) qb.andWhere('d.currency = :currency', { currency: f.currency });
+  if (f.text) {
+    qb.andWhere('(inv.number ILIKE :text OR c.name ILIKE :text OR d.description ILIKE :text)', {
+      text: containsPattern(f.text),
+    });
+  }
+  return qb;
+}
+
+const DISPUTE_SEARCH: SearchDefinition<ParsedDisputeFilter, DisputeRow> = {
+  name: 'disputes',
+  parse: parseFilter,
+  sorts: SORTS,
+  idColumn: 'd.id',
+  references: (f) => [
+    ['customer', f.customerIds],
+    ['invoice', f.invoiceIds],
+    ['user', f.ownerUserIds],
+  ],
+  filtered,
+  select: (qb) => selectColumns(qb, COLUMNS),
+  toRow: (raw) => raw as unknown as DisputeRow,
+};
+
 @Injectable()
-export class DisputeQueries {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly settings: OrgSettingsReader,
-  ) {}
-
-  async search(orgId: string, filter: DisputeFilter = {}, page: PageRequest = {}): Promise<Page<DisputeRow>> {
-    const scope = await openReadScope(this.dataSource.manager, this.settings, orgId);
-    return this.searchWithin(scope, filter, page);
-  }
-
-  async searchWithin(scope: ReadScope, filter: DisputeFilter, page: PageRequest): Promise<Page<DisputeRow>> {
-    const f = parseFilter(filter);
-    const search = preparePage(
-      page,
-      SORTS[f.sort],
-      f.direction,
-      'd.id',
-      queryFingerprint({ search: 'disputes', ...f }),
-    );
-    await this.checkReferences(scope, f);
-    const qb = selectColumns(this.filtered(scope, f), COLUMNS);
-    return fetchPage(qb, search, (raw) => raw as unknown as DisputeRow);
-  }
-
-  async countWithin(scope: ReadScope, filter: DisputeFilter): Promise<number> {
-    const f = parseFilter(filter);
-    await this.checkReferences(scope, f);
-    return countRows(scope.manager, this.filtered(scope, f).select('1'));
-  }
-
-  private async checkReferences(scope: ReadScope, f: ParsedDisputeFilter): Promise<void> {
-    await assertReferencesExist(scope.manager, scope.orgId, 'customer', f.customerIds);
-    await assertReferencesExist(scope.manager, scope.orgId, 'invoice', f.invoiceIds);
-    await assertReferencesExist(scope.manager, scope.orgId, 'user', f.ownerUserIds);
-  }
-
-  private filtered(scope: ReadScope, f: ParsedDisputeFilter): SelectQueryBuilder<Record<string, unknown>> {
-    const qb = scope.manager
-      .createQueryBuilder()
-      .from('disputes', 'd')
-      .innerJoin('invoices', 'inv', 'inv.org_id = d.org_id AND inv.id = d.invoice_id')
-      .innerJoin('customers', 'c', 'c.org_id = d.org_id AND c.id = d.customer_id')
-      .leftJoin('users', 'u', 'u.id = d.owner_user_id')
-      .where('d.org_id = :orgId', { orgId: scope.orgId });
-    if (f.status) qb.andWhere('d.status = ANY(:status)', { status: f.status });
-    if (f.openOnly)
-      qb.andWhere('d.status = ANY(:activeStatuses)', { activeStatuses: ACTIVE_DISPUTE_STATUSES });
-    if (f.reason) qb.andWhere('d.reason = ANY(:reason)', { reason: f.reason });
-    if (f.customerIds) qb.andWhere('d.customer_id = ANY(:customerIds)', { customerIds: f.customerIds });
-    if (f.invoiceIds) qb.andWhere('d.invoice_id = ANY(:invoiceIds)', { invoiceIds: f.invoiceIds });
-    if (f.ownerUserIds) qb.andWhere('d.owner_user_id = ANY(:ownerUserIds)', { ownerUserIds: f.ownerUserIds });
-    whereDateRange(qb, 'd.opened_on', 'openedOn', f.openedOn);
-    whereNumberRange(qb, 'd.amount', 'amount', f.amount);
-    if (f.currency) qb.andWhere('d.currency = :currency', { currency: f.currency });
-    if (f.text) {
-      qb.andWhere('(inv.number ILIKE :text OR c.name ILIKE :text OR d.description ILIKE :text)', {
-        text: containsPattern(f.text),
-      });
-    }
-    return qb;
+export class DisputeQueries extends SearchQueries<DisputeFilter, ParsedDisputeFilter, DisputeRow> {
+  constructor(dataSource: DataSource, settings: OrgSettingsReader) {
+    super(dataSource, settings, DISPUTE_SEARCH);
   }
 }

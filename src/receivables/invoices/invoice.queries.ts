@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { SelectQueryBuilder } from 'typeorm';
 import { NotFoundError } from '../../common/errors/app-error';
 import { ActivityQueries } from '../activities/activity.queries';
 import type { ActivityRow } from '../activities/activity.queries';
@@ -13,15 +12,8 @@ import { daysBetween } from '../shared/calendar';
 import {
   agingBucketAges,
   agingBucketOf,
-  assertReferencesExist,
-  boundedList,
   containsPattern,
-  countRows,
   dateAtAge,
-  DETAIL_LIST_LIMIT,
-  isoDate,
-  fetchPage,
-  openReadScope,
   parseAgingBuckets,
   parseAmountRange,
   parseBoolean,
@@ -36,20 +28,20 @@ import {
   parseText,
   parseUuid,
   parseUuidList,
-  preparePage,
-  readConsistently,
   readFilter,
   requireText,
-  selectColumns,
-  whereDateRange,
-  whereNumberRange,
 } from '../shared/filters';
-import type { BoundedList, DateRange, NumberRange, ReadScope, SortSpec } from '../shared/filters';
+import type { DateRange, NumberRange } from '../shared/filters';
 import type { SortDirection } from '../shared/keyset';
+import { isoDate, selectColumns, whereDateRange, whereNumberRange } from '../shared/keyset-search';
+import type { SortSpec } from '../shared/keyset-search';
 import { OrgSettingsReader } from '../shared/org-settings';
 import type { OrgSettings } from '../shared/org-settings';
-import { queryFingerprint } from '../shared/pagination';
-import type { Page, PageRequest } from '../shared/pagination';
+import type { Page } from '../shared/pagination';
+import { boundedList, DETAIL_LIST_LIMIT, readConsistently } from '../shared/read-scope';
+import type { BoundedList, ReadScope } from '../shared/read-scope';
+import { SearchQueries } from '../shared/search.queries';
+import type { SearchDefinition, SearchQuery } from '../shared/search.queries';
 import { TaskQueries } from '../tasks/task.queries';
 import type { TaskRow } from '../tasks/task.queries';
 import { INVOICE_STATUSES, OPEN_INVOICE_STATUSES } from './invoice.entity';
@@ -305,9 +297,9 @@ function dependsOnAsOf(f: ParsedInvoiceFilter): boolean {
   return f.overdueOnly === true || f.daysPastDue !== undefined || f.agingBucket !== undefined;
 }
 
-function fingerprint(f: ParsedInvoiceFilter): string {
+function cursorShape(f: ParsedInvoiceFilter): object {
   const { asOf, ...rest } = f;
-  return queryFingerprint({ search: 'invoices', ...rest, asOf: dependsOnAsOf(f) ? asOf : null });
+  return { ...rest, asOf: dependsOnAsOf(f) ? asOf : null };
 }
 
 function invoiceAge(
@@ -326,6 +318,130 @@ function toInvoiceRow(raw: Record<string, unknown>, asOf: string, settings: OrgS
   return row;
 }
 
+/** FROM, joins and WHERE of a search; callers add the select list (or a count). */
+function filtered(scope: ReadScope, f: ParsedInvoiceFilter): SearchQuery {
+  const qb = scope.manager
+    .createQueryBuilder()
+    .from('invoices', 'i')
+    .where('i.org_id = :orgId', { orgId: scope.orgId });
+  const { asOf } = f;
+
+  // Compared as text on purpose: an "= ANY" on an index column after the leading ones makes
+  // PostgreSQL (before 17) give up the index order and sort, while as a plain filter the
+  // keyset range scan stays ordered and stops after n+1 rows.
+  if (f.status) qb.andWhere('CAST(i.status AS text) = ANY(:status)', { status: f.status });
+  // Open statuses carry a balance by definition; saying so lets the planner use the small
+  // partial indexes over open invoices instead of walking the whole history.
+  const onlyOpenStatuses = f.status?.every((s) => OPEN_INVOICE_STATUSES.includes(s)) ?? false;
+  if (f.openOnly || f.overdueOnly || f.daysPastDue || f.agingBucket || onlyOpenStatuses) {
+    qb.andWhere('i.balance > 0');
+  }
+  if (f.overdueOnly) qb.andWhere('i.due_date < :asOf', { asOf });
+  if (f.customerIds?.length === 1) {
+    // Equality keeps (org_id, customer_id, due_date) an ordered range for one customer.
+    qb.andWhere('i.customer_id = :customerId', { customerId: f.customerIds[0] });
+  } else if (f.customerIds) {
+    qb.andWhere('i.customer_id = ANY(:customerIds)', { customerIds: f.customerIds });
+  }
+  if (f.collectorUserIds) {
+    qb.andWhere(
+      `EXISTS (SELECT 1 FROM customers cc WHERE cc.org_id = i.org_id AND cc.id = i.customer_id
+                 AND cc.collector_user_id = ANY(:collectorUserIds))`,
+      { collectorUserIds: f.collectorUserIds },
+    );
+  }
+  whereDateRange(qb, 'i.issue_date', 'issueDate', f.issueDate);
+  whereDateRange(qb, 'i.due_date', 'dueDate', f.dueDate);
+  whereNumberRange(qb, 'i.total', 'total', f.total);
+  whereNumberRange(qb, 'i.balance', 'balance', f.balance);
+  if (f.currency) qb.andWhere('i.currency = :currency', { currency: f.currency });
+  if (f.daysPastDue) {
+    // As due-date bounds, so the (org_id, due_date) index serves the range.
+    const { min, max } = f.daysPastDue;
+    whereDateRange(qb, 'i.due_date', 'pastDue', {
+      from: max === undefined ? undefined : dateAtAge(asOf, max),
+      to: min === undefined ? undefined : dateAtAge(asOf, min),
+    });
+  }
+  if (f.agingBucket) {
+    // Adjacent buckets merge into one date range, so "1-30 and 31-60" is a single index range.
+    const column = scope.settings.agingBasis === 'invoice_date' ? 'i.issue_date' : 'i.due_date';
+    const ranges = mergeAgeRanges(
+      f.agingBucket.map((b) => agingBucketAges(b, scope.settings.agingBucketEdges)),
+    );
+    const parts = ranges.map(({ min, max }, n) => {
+      const bounds: string[] = [];
+      if (max !== undefined) {
+        bounds.push(`${column} >= :bucketFrom${n}`);
+        qb.setParameter(`bucketFrom${n}`, dateAtAge(asOf, max));
+      }
+      if (min !== undefined) {
+        bounds.push(`${column} <= :bucketTo${n}`);
+        qb.setParameter(`bucketTo${n}`, dateAtAge(asOf, min));
+      }
+      return bounds.join(' AND ');
+    });
+    qb.andWhere(parts.length === 1 ? parts[0] : `(${parts.map((p) => `(${p})`).join(' OR ')})`);
+  }
+  if (f.tags) qb.andWhere('i.tags && CAST(:tags AS text[])', { tags: f.tags });
+  if (f.disputed !== undefined)
+    qb.andWhere(f.disputed ? `i.id = ANY(${DISPUTED_IDS})` : `NOT ${DISPUTED_SQL}`);
+  if (f.hasPromise !== undefined)
+    qb.andWhere(f.hasPromise ? `i.id = ANY(${PROMISED_IDS})` : `NOT ${HAS_PROMISE_SQL}`);
+  if (f.text) {
+    // Each branch is on one table, so with trigram indexes the planner can OR three bitmaps.
+    qb.andWhere(
+      `(i.number ILIKE :text OR i.po_number ILIKE :text OR i.customer_id = ANY(ARRAY(
+         SELECT tc.id FROM customers tc WHERE tc.org_id = :orgId AND tc.name ILIKE :text)))`,
+      { text: containsPattern(f.text) },
+    );
+  }
+  return qb;
+}
+
+/**
+ * Derived flags for one page, in a second small query driven by the page's ids through the
+ * (org_id, invoice_id) indexes. In the search's select list PostgreSQL plans them for every
+ * candidate row and hashes every active dispute and promise, whatever the page size.
+ */
+async function attachFlags(scope: ReadScope, rows: InvoiceRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const flagged = await scope.manager.query<{ flag: 'disputed' | 'promised'; id: string }[]>(
+    `SELECT 'disputed' AS flag, d.invoice_id AS id FROM disputes d
+      WHERE d.org_id = $1 AND d.invoice_id = ANY($2::uuid[]) AND d.status IN (${ACTIVE_DISPUTES})
+     UNION
+     SELECT 'promised', pi.invoice_id FROM promise_invoices pi
+       JOIN promises_to_pay pp ON pp.org_id = pi.org_id AND pp.id = pi.promise_id
+      WHERE pi.org_id = $1 AND pi.invoice_id = ANY($2::uuid[]) AND pp.status = 'pending'`,
+    [scope.orgId, rows.map((r) => r.id)],
+  );
+  const disputed = new Set(flagged.filter((f) => f.flag === 'disputed').map((f) => f.id));
+  const promised = new Set(flagged.filter((f) => f.flag === 'promised').map((f) => f.id));
+  for (const row of rows) {
+    row.disputed = disputed.has(row.id);
+    row.hasPromise = promised.has(row.id);
+  }
+}
+
+const INVOICE_SEARCH: SearchDefinition<ParsedInvoiceFilter, InvoiceRow, InvoicePage> = {
+  name: 'invoices',
+  parse: parseFilter,
+  cursorShape,
+  sorts: SORTS,
+  idColumn: 'i.id',
+  references: (f) => [
+    ['customer', f.customerIds],
+    ['user', f.collectorUserIds],
+  ],
+  filtered,
+  select: (qb) => selectColumns(qb, COLUMNS),
+  toRow: (raw, f, scope) => toInvoiceRow(raw, f.asOf, scope.settings),
+  finish: async (scope, f, page) => {
+    await attachFlags(scope, page.items);
+    return { ...page, asOf: f.asOf };
+  },
+};
+
 /**
  * Invoice search and the invoice detail view. Pages are keyset ranges on an (org_id, sort key, id)
  * index with LIMIT n+1, so a page costs the same on the millionth invoice as on the first; filters
@@ -333,36 +449,21 @@ function toInvoiceRow(raw: Record<string, unknown>, asOf: string, settings: OrgS
  * rare tag and `text` (ILIKE '%…%'), until trigram and GIN indexes exist (see the search bench).
  */
 @Injectable()
-export class InvoiceQueries {
+export class InvoiceQueries extends SearchQueries<
+  InvoiceFilter,
+  ParsedInvoiceFilter,
+  InvoiceRow,
+  InvoicePage
+> {
   constructor(
-    private readonly dataSource: DataSource,
-    private readonly settings: OrgSettingsReader,
+    dataSource: DataSource,
+    settings: OrgSettingsReader,
     private readonly disputes: DisputeQueries,
     private readonly promises: PromiseQueries,
     private readonly activities: ActivityQueries,
     private readonly tasks: TaskQueries,
-  ) {}
-
-  async search(orgId: string, filter: InvoiceFilter = {}, page: PageRequest = {}): Promise<InvoicePage> {
-    const scope = await openReadScope(this.dataSource.manager, this.settings, orgId);
-    return this.searchWithin(scope, filter, page);
-  }
-
-  /** The search inside an open read scope (used by detail views in their snapshot). */
-  async searchWithin(scope: ReadScope, filter: InvoiceFilter, page: PageRequest): Promise<InvoicePage> {
-    const f = parseFilter(filter, scope);
-    const search = preparePage(page, SORTS[f.sort], f.direction, 'i.id', fingerprint(f));
-    await this.checkReferences(scope, f);
-    const qb = selectColumns(this.filtered(scope, f), COLUMNS);
-    const result = await fetchPage(qb, search, (raw) => toInvoiceRow(raw, f.asOf, scope.settings));
-    await this.attachFlags(scope, result.items);
-    return { ...result, asOf: f.asOf };
-  }
-
-  async countWithin(scope: ReadScope, filter: InvoiceFilter): Promise<number> {
-    const f = parseFilter(filter, scope);
-    await this.checkReferences(scope, f);
-    return countRows(scope.manager, this.filtered(scope, f).select('1'));
+  ) {
+    super(dataSource, settings, INVOICE_SEARCH);
   }
 
   async getInvoice(orgId: string, id: string, options: { asOf?: string } = {}): Promise<InvoiceDetail> {
@@ -400,7 +501,7 @@ export class InvoiceQueries {
   ): Promise<InvoiceDetail> {
     const asOf = parseDate(options.asOf, 'asOf') ?? scope.today;
     const { manager, orgId } = scope;
-    const qb = selectColumns(this.filtered(scope, { asOf, sort: 'due_date', direction: 'asc' }), {
+    const qb = selectColumns(filtered(scope, { asOf, sort: 'due_date', direction: 'asc' }), {
       ...COLUMNS,
       subsidiaryId: 'i.subsidiary_id',
       termsDays: 'i.terms_days',
@@ -428,7 +529,7 @@ export class InvoiceQueries {
       ...own
     } = raw;
     const row = toInvoiceRow(own, asOf, scope.settings);
-    await this.attachFlags(scope, [row]);
+    await attachFlags(scope, [row]);
 
     const lines = await manager.query<InvoiceLineRow[]>(
       `SELECT id, position, description, quantity::text AS quantity, unit_price AS "unitPrice", amount
@@ -500,116 +601,6 @@ export class InvoiceQueries {
       activities: await boundedList(activities, () => this.activities.countWithin(scope, about)),
       tasks: await boundedList(tasks, () => this.tasks.countWithin(scope, about)),
     };
-  }
-
-  /**
-   * Derived flags for one page, in a second small query driven by the page's ids through the
-   * (org_id, invoice_id) indexes. In the search's select list PostgreSQL plans them for every
-   * candidate row and hashes every active dispute and promise, whatever the page size.
-   */
-  private async attachFlags(scope: ReadScope, rows: InvoiceRow[]): Promise<void> {
-    if (rows.length === 0) return;
-    const flagged = await scope.manager.query<{ flag: 'disputed' | 'promised'; id: string }[]>(
-      `SELECT 'disputed' AS flag, d.invoice_id AS id FROM disputes d
-        WHERE d.org_id = $1 AND d.invoice_id = ANY($2::uuid[]) AND d.status IN (${ACTIVE_DISPUTES})
-       UNION
-       SELECT 'promised', pi.invoice_id FROM promise_invoices pi
-         JOIN promises_to_pay pp ON pp.org_id = pi.org_id AND pp.id = pi.promise_id
-        WHERE pi.org_id = $1 AND pi.invoice_id = ANY($2::uuid[]) AND pp.status = 'pending'`,
-      [scope.orgId, rows.map((r) => r.id)],
-    );
-    const disputed = new Set(flagged.filter((f) => f.flag === 'disputed').map((f) => f.id));
-    const promised = new Set(flagged.filter((f) => f.flag === 'promised').map((f) => f.id));
-    for (const row of rows) {
-      row.disputed = disputed.has(row.id);
-      row.hasPromise = promised.has(row.id);
-    }
-  }
-
-  private async checkReferences(scope: ReadScope, f: ParsedInvoiceFilter): Promise<void> {
-    await assertReferencesExist(scope.manager, scope.orgId, 'customer', f.customerIds);
-    await assertReferencesExist(scope.manager, scope.orgId, 'user', f.collectorUserIds);
-  }
-
-  /** FROM, joins and WHERE of a search; callers add the select list (or a count). */
-  private filtered(scope: ReadScope, f: ParsedInvoiceFilter): SelectQueryBuilder<Record<string, unknown>> {
-    const qb = scope.manager
-      .createQueryBuilder()
-      .from('invoices', 'i')
-      .where('i.org_id = :orgId', { orgId: scope.orgId });
-    const { asOf } = f;
-
-    // Compared as text on purpose: an "= ANY" on an index column after the leading ones makes
-    // PostgreSQL (before 17) give up the index order and sort, while as a plain filter the
-    // keyset range scan stays ordered and stops after n+1 rows.
-    if (f.status) qb.andWhere('CAST(i.status AS text) = ANY(:status)', { status: f.status });
-    // Open statuses carry a balance by definition; saying so lets the planner use the small
-    // partial indexes over open invoices instead of walking the whole history.
-    const onlyOpenStatuses = f.status?.every((s) => OPEN_INVOICE_STATUSES.includes(s)) ?? false;
-    if (f.openOnly || f.overdueOnly || f.daysPastDue || f.agingBucket || onlyOpenStatuses) {
-      qb.andWhere('i.balance > 0');
-    }
-    if (f.overdueOnly) qb.andWhere('i.due_date < :asOf', { asOf });
-    if (f.customerIds?.length === 1) {
-      // Equality keeps (org_id, customer_id, due_date) an ordered range for one customer.
-      qb.andWhere('i.customer_id = :customerId', { customerId: f.customerIds[0] });
-    } else if (f.customerIds) {
-      qb.andWhere('i.customer_id = ANY(:customerIds)', { customerIds: f.customerIds });
-    }
-    if (f.collectorUserIds) {
-      qb.andWhere(
-        `EXISTS (SELECT 1 FROM customers cc WHERE cc.org_id = i.org_id AND cc.id = i.customer_id
-                   AND cc.collector_user_id = ANY(:collectorUserIds))`,
-        { collectorUserIds: f.collectorUserIds },
-      );
-    }
-    whereDateRange(qb, 'i.issue_date', 'issueDate', f.issueDate);
-    whereDateRange(qb, 'i.due_date', 'dueDate', f.dueDate);
-    whereNumberRange(qb, 'i.total', 'total', f.total);
-    whereNumberRange(qb, 'i.balance', 'balance', f.balance);
-    if (f.currency) qb.andWhere('i.currency = :currency', { currency: f.currency });
-    if (f.daysPastDue) {
-      // As due-date bounds, so the (org_id, due_date) index serves the range.
-      const { min, max } = f.daysPastDue;
-      whereDateRange(qb, 'i.due_date', 'pastDue', {
-        from: max === undefined ? undefined : dateAtAge(asOf, max),
-        to: min === undefined ? undefined : dateAtAge(asOf, min),
-      });
-    }
-    if (f.agingBucket) {
-      // Adjacent buckets merge into one date range, so "1-30 and 31-60" is a single index range.
-      const column = scope.settings.agingBasis === 'invoice_date' ? 'i.issue_date' : 'i.due_date';
-      const ranges = mergeAgeRanges(
-        f.agingBucket.map((b) => agingBucketAges(b, scope.settings.agingBucketEdges)),
-      );
-      const parts = ranges.map(({ min, max }, n) => {
-        const bounds: string[] = [];
-        if (max !== undefined) {
-          bounds.push(`${column} >= :bucketFrom${n}`);
-          qb.setParameter(`bucketFrom${n}`, dateAtAge(asOf, max));
-        }
-        if (min !== undefined) {
-          bounds.push(`${column} <= :bucketTo${n}`);
-          qb.setParameter(`bucketTo${n}`, dateAtAge(asOf, min));
-        }
-        return bounds.join(' AND ');
-      });
-      qb.andWhere(parts.length === 1 ? parts[0] : `(${parts.map((p) => `(${p})`).join(' OR ')})`);
-    }
-    if (f.tags) qb.andWhere('i.tags && CAST(:tags AS text[])', { tags: f.tags });
-    if (f.disputed !== undefined)
-      qb.andWhere(f.disputed ? `i.id = ANY(${DISPUTED_IDS})` : `NOT ${DISPUTED_SQL}`);
-    if (f.hasPromise !== undefined)
-      qb.andWhere(f.hasPromise ? `i.id = ANY(${PROMISED_IDS})` : `NOT ${HAS_PROMISE_SQL}`);
-    if (f.text) {
-      // Each branch is on one table, so with trigram indexes the planner can OR three bitmaps.
-      qb.andWhere(
-        `(i.number ILIKE :text OR i.po_number ILIKE :text OR i.customer_id = ANY(ARRAY(
-           SELECT tc.id FROM customers tc WHERE tc.org_id = :orgId AND tc.name ILIKE :text)))`,
-        { text: containsPattern(f.text) },
-      );
-    }
-    return qb;
   }
 }
 

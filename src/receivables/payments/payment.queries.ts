@@ -1,13 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { SelectQueryBuilder } from 'typeorm';
 import {
-  assertReferencesExist,
   containsPattern,
-  countRows,
-  isoDate,
-  fetchPage,
-  openReadScope,
   parseAmountRange,
   parseBoolean,
   parseCurrency,
@@ -17,17 +11,16 @@ import {
   parseSort,
   parseText,
   parseUuidList,
-  preparePage,
   readFilter,
-  selectColumns,
-  whereDateRange,
-  whereNumberRange,
 } from '../shared/filters';
-import type { DateRange, NumberRange, ReadScope, SortSpec } from '../shared/filters';
+import type { DateRange, NumberRange } from '../shared/filters';
 import type { SortDirection } from '../shared/keyset';
+import { isoDate, selectColumns, whereDateRange, whereNumberRange } from '../shared/keyset-search';
+import type { SortSpec } from '../shared/keyset-search';
 import { OrgSettingsReader } from '../shared/org-settings';
-import { queryFingerprint } from '../shared/pagination';
-import type { Page, PageRequest } from '../shared/pagination';
+import type { ReadScope } from '../shared/read-scope';
+import { SearchQueries } from '../shared/search.queries';
+import type { SearchDefinition, SearchQuery } from '../shared/search.queries';
 import { PAYMENT_METHODS, PAYMENT_STATUSES } from './payment.entity';
 import type { PaymentMethod, PaymentStatus } from './payment.entity';
 
@@ -127,59 +120,44 @@ function parseFilter(input: unknown) {
   };
 }
 
+function filtered(scope: ReadScope, f: ParsedPaymentFilter): SearchQuery {
+  const qb = scope.manager
+    .createQueryBuilder()
+    .from('payments', 'p')
+    .leftJoin('customers', 'c', 'c.org_id = p.org_id AND c.id = p.customer_id')
+    .where('p.org_id = :orgId', { orgId: scope.orgId });
+  if (f.status) qb.andWhere('p.status = ANY(:status)', { status: f.status });
+  if (f.method) qb.andWhere('p.method = ANY(:method)', { method: f.method });
+  if (f.customerIds) qb.andWhere('p.customer_id = ANY(:customerIds)', { customerIds: f.customerIds });
+  if (f.unidentified !== undefined) {
+    qb.andWhere(f.unidentified ? 'p.customer_id IS NULL' : 'p.customer_id IS NOT NULL');
+  }
+  // unapplied_amount > 0 is the partial index IDX_payments_unapplied's predicate; a voided
+  // payment keeps its amount but there is nothing left to apply.
+  if (f.unappliedOnly) qb.andWhere("p.unapplied_amount > 0 AND p.status <> 'void'");
+  whereDateRange(qb, 'p.received_on', 'receivedOn', f.receivedOn);
+  whereNumberRange(qb, 'p.amount', 'amount', f.amount);
+  whereNumberRange(qb, 'p.unapplied_amount', 'unappliedAmount', f.unappliedAmount);
+  if (f.currency) qb.andWhere('p.currency = :currency', { currency: f.currency });
+  if (f.text)
+    qb.andWhere('(p.number ILIKE :text OR p.reference ILIKE :text)', { text: containsPattern(f.text) });
+  return qb;
+}
+
+const PAYMENT_SEARCH: SearchDefinition<ParsedPaymentFilter, PaymentRow> = {
+  name: 'payments',
+  parse: parseFilter,
+  sorts: SORTS,
+  idColumn: 'p.id',
+  references: (f) => [['customer', f.customerIds]],
+  filtered,
+  select: (qb) => selectColumns(qb, COLUMNS),
+  toRow: (raw) => raw as unknown as PaymentRow,
+};
+
 @Injectable()
-export class PaymentQueries {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly settings: OrgSettingsReader,
-  ) {}
-
-  async search(orgId: string, filter: PaymentFilter = {}, page: PageRequest = {}): Promise<Page<PaymentRow>> {
-    const scope = await openReadScope(this.dataSource.manager, this.settings, orgId);
-    return this.searchWithin(scope, filter, page);
-  }
-
-  async searchWithin(scope: ReadScope, filter: PaymentFilter, page: PageRequest): Promise<Page<PaymentRow>> {
-    const f = parseFilter(filter);
-    const search = preparePage(
-      page,
-      SORTS[f.sort],
-      f.direction,
-      'p.id',
-      queryFingerprint({ search: 'payments', ...f }),
-    );
-    await assertReferencesExist(scope.manager, scope.orgId, 'customer', f.customerIds);
-    const qb = selectColumns(this.filtered(scope, f), COLUMNS);
-    return fetchPage(qb, search, (raw) => raw as unknown as PaymentRow);
-  }
-
-  async countWithin(scope: ReadScope, filter: PaymentFilter): Promise<number> {
-    const f = parseFilter(filter);
-    await assertReferencesExist(scope.manager, scope.orgId, 'customer', f.customerIds);
-    return countRows(scope.manager, this.filtered(scope, f).select('1'));
-  }
-
-  private filtered(scope: ReadScope, f: ParsedPaymentFilter): SelectQueryBuilder<Record<string, unknown>> {
-    const qb = scope.manager
-      .createQueryBuilder()
-      .from('payments', 'p')
-      .leftJoin('customers', 'c', 'c.org_id = p.org_id AND c.id = p.customer_id')
-      .where('p.org_id = :orgId', { orgId: scope.orgId });
-    if (f.status) qb.andWhere('p.status = ANY(:status)', { status: f.status });
-    if (f.method) qb.andWhere('p.method = ANY(:method)', { method: f.method });
-    if (f.customerIds) qb.andWhere('p.customer_id = ANY(:customerIds)', { customerIds: f.customerIds });
-    if (f.unidentified !== undefined) {
-      qb.andWhere(f.unidentified ? 'p.customer_id IS NULL' : 'p.customer_id IS NOT NULL');
-    }
-    // unapplied_amount > 0 is the partial index IDX_payments_unapplied's predicate; a voided
-    // payment keeps its amount but there is nothing left to apply.
-    if (f.unappliedOnly) qb.andWhere("p.unapplied_amount > 0 AND p.status <> 'void'");
-    whereDateRange(qb, 'p.received_on', 'receivedOn', f.receivedOn);
-    whereNumberRange(qb, 'p.amount', 'amount', f.amount);
-    whereNumberRange(qb, 'p.unapplied_amount', 'unappliedAmount', f.unappliedAmount);
-    if (f.currency) qb.andWhere('p.currency = :currency', { currency: f.currency });
-    if (f.text)
-      qb.andWhere('(p.number ILIKE :text OR p.reference ILIKE :text)', { text: containsPattern(f.text) });
-    return qb;
+export class PaymentQueries extends SearchQueries<PaymentFilter, ParsedPaymentFilter, PaymentRow> {
+  constructor(dataSource: DataSource, settings: OrgSettingsReader) {
+    super(dataSource, settings, PAYMENT_SEARCH);
   }
 }

@@ -1,13 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { SelectQueryBuilder } from 'typeorm';
 import {
-  assertReferencesExist,
   containsPattern,
-  countRows,
-  isoDate,
-  fetchPage,
-  openReadScope,
   parseAmountRange,
   parseCurrency,
   parseDateRange,
@@ -16,17 +10,16 @@ import {
   parseSort,
   parseText,
   parseUuidList,
-  preparePage,
   readFilter,
-  selectColumns,
-  whereDateRange,
-  whereNumberRange,
 } from '../shared/filters';
-import type { DateRange, NumberRange, ReadScope, SortSpec } from '../shared/filters';
+import type { DateRange, NumberRange } from '../shared/filters';
 import type { SortDirection } from '../shared/keyset';
+import { isoDate, selectColumns, whereDateRange, whereNumberRange } from '../shared/keyset-search';
+import type { SortSpec } from '../shared/keyset-search';
 import { OrgSettingsReader } from '../shared/org-settings';
-import { queryFingerprint } from '../shared/pagination';
-import type { Page, PageRequest } from '../shared/pagination';
+import type { ReadScope } from '../shared/read-scope';
+import { SearchQueries } from '../shared/search.queries';
+import type { SearchDefinition, SearchQuery } from '../shared/search.queries';
 import { PROMISE_SOURCES, PROMISE_STATUSES } from './promise-to-pay.entity';
 import type { PromiseSource, PromiseStatus } from './promise-to-pay.entity';
 
@@ -128,88 +121,73 @@ function parseFilter(input: unknown) {
   };
 }
 
+function filtered(scope: ReadScope, f: ParsedPromiseFilter): SearchQuery {
+  const qb = scope.manager
+    .createQueryBuilder()
+    .from('promises_to_pay', 'p')
+    .innerJoin('customers', 'c', 'c.org_id = p.org_id AND c.id = p.customer_id')
+    .leftJoin('contacts', 'ct', 'ct.org_id = p.org_id AND ct.id = p.contact_id')
+    .where('p.org_id = :orgId', { orgId: scope.orgId });
+  if (f.status) qb.andWhere('p.status = ANY(:status)', { status: f.status });
+  if (f.source) qb.andWhere('p.source = ANY(:source)', { source: f.source });
+  if (f.customerIds) qb.andWhere('p.customer_id = ANY(:customerIds)', { customerIds: f.customerIds });
+  if (f.invoiceIds) {
+    qb.andWhere(
+      'EXISTS (SELECT 1 FROM promise_invoices pi WHERE pi.org_id = p.org_id AND pi.promise_id = p.id AND pi.invoice_id = ANY(:invoiceIds))',
+      { invoiceIds: f.invoiceIds },
+    );
+  }
+  if (f.createdByUserIds) {
+    qb.andWhere('p.created_by_user_id = ANY(:createdByUserIds)', { createdByUserIds: f.createdByUserIds });
+  }
+  whereDateRange(qb, 'p.promised_on', 'promisedOn', f.promisedOn);
+  whereNumberRange(qb, 'p.amount', 'amount', f.amount);
+  if (f.currency) qb.andWhere('p.currency = :currency', { currency: f.currency });
+  if (f.text) qb.andWhere('(c.name ILIKE :text OR p.note ILIKE :text)', { text: containsPattern(f.text) });
+  return qb;
+}
+
+/** One query for the whole page rather than one per promise. */
+async function attachInvoices(scope: ReadScope, rows: PromiseRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const covered = await scope.manager.query<(PromiseInvoiceRow & { promiseId: string })[]>(
+    `SELECT pi.promise_id AS "promiseId", pi.invoice_id AS "invoiceId", inv.number AS "invoiceNumber", pi.amount
+       FROM promise_invoices pi
+       JOIN invoices inv ON inv.org_id = pi.org_id AND inv.id = pi.invoice_id
+      WHERE pi.org_id = $1 AND pi.promise_id = ANY($2::uuid[])
+      ORDER BY inv.number`,
+    [scope.orgId, rows.map((r) => r.id)],
+  );
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  for (const { promiseId, ...invoice } of covered) byId.get(promiseId)?.invoices.push(invoice);
+}
+
+const PROMISE_SEARCH: SearchDefinition<ParsedPromiseFilter, PromiseRow> = {
+  name: 'promises',
+  parse: parseFilter,
+  sorts: SORTS,
+  idColumn: 'p.id',
+  references: (f) => [
+    ['customer', f.customerIds],
+    ['invoice', f.invoiceIds],
+    ['user', f.createdByUserIds],
+  ],
+  filtered,
+  select: (qb) => selectColumns(qb, COLUMNS),
+  toRow: (raw) => ({
+    ...(raw as unknown as PromiseRow),
+    createdAt: (raw.createdAt as Date).toISOString(),
+    invoices: [] as PromiseInvoiceRow[],
+  }),
+  finish: async (scope, _f, page) => {
+    await attachInvoices(scope, page.items);
+    return page;
+  },
+};
+
 @Injectable()
-export class PromiseQueries {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly settings: OrgSettingsReader,
-  ) {}
-
-  async search(orgId: string, filter: PromiseFilter = {}, page: PageRequest = {}): Promise<Page<PromiseRow>> {
-    const scope = await openReadScope(this.dataSource.manager, this.settings, orgId);
-    return this.searchWithin(scope, filter, page);
-  }
-
-  async searchWithin(scope: ReadScope, filter: PromiseFilter, page: PageRequest): Promise<Page<PromiseRow>> {
-    const f = parseFilter(filter);
-    const search = preparePage(
-      page,
-      SORTS[f.sort],
-      f.direction,
-      'p.id',
-      queryFingerprint({ search: 'promises', ...f }),
-    );
-    await this.checkReferences(scope, f);
-    const qb = selectColumns(this.filtered(scope, f), COLUMNS);
-    const result = await fetchPage(qb, search, (raw) => ({
-      ...(raw as unknown as PromiseRow),
-      createdAt: (raw.createdAt as Date).toISOString(),
-      invoices: [] as PromiseInvoiceRow[],
-    }));
-    await this.attachInvoices(scope, result.items);
-    return result;
-  }
-
-  async countWithin(scope: ReadScope, filter: PromiseFilter): Promise<number> {
-    const f = parseFilter(filter);
-    await this.checkReferences(scope, f);
-    return countRows(scope.manager, this.filtered(scope, f).select('1'));
-  }
-
-  /** One query for the whole page rather than one per promise. */
-  private async attachInvoices(scope: ReadScope, rows: PromiseRow[]): Promise<void> {
-    if (rows.length === 0) return;
-    const covered = await scope.manager.query<(PromiseInvoiceRow & { promiseId: string })[]>(
-      `SELECT pi.promise_id AS "promiseId", pi.invoice_id AS "invoiceId", inv.number AS "invoiceNumber", pi.amount
-         FROM promise_invoices pi
-         JOIN invoices inv ON inv.org_id = pi.org_id AND inv.id = pi.invoice_id
-        WHERE pi.org_id = $1 AND pi.promise_id = ANY($2::uuid[])
-        ORDER BY inv.number`,
-      [scope.orgId, rows.map((r) => r.id)],
-    );
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    for (const { promiseId, ...invoice } of covered) byId.get(promiseId)?.invoices.push(invoice);
-  }
-
-  private async checkReferences(scope: ReadScope, f: ParsedPromiseFilter): Promise<void> {
-    await assertReferencesExist(scope.manager, scope.orgId, 'customer', f.customerIds);
-    await assertReferencesExist(scope.manager, scope.orgId, 'invoice', f.invoiceIds);
-    await assertReferencesExist(scope.manager, scope.orgId, 'user', f.createdByUserIds);
-  }
-
-  private filtered(scope: ReadScope, f: ParsedPromiseFilter): SelectQueryBuilder<Record<string, unknown>> {
-    const qb = scope.manager
-      .createQueryBuilder()
-      .from('promises_to_pay', 'p')
-      .innerJoin('customers', 'c', 'c.org_id = p.org_id AND c.id = p.customer_id')
-      .leftJoin('contacts', 'ct', 'ct.org_id = p.org_id AND ct.id = p.contact_id')
-      .where('p.org_id = :orgId', { orgId: scope.orgId });
-    if (f.status) qb.andWhere('p.status = ANY(:status)', { status: f.status });
-    if (f.source) qb.andWhere('p.source = ANY(:source)', { source: f.source });
-    if (f.customerIds) qb.andWhere('p.customer_id = ANY(:customerIds)', { customerIds: f.customerIds });
-    if (f.invoiceIds) {
-      qb.andWhere(
-        'EXISTS (SELECT 1 FROM promise_invoices pi WHERE pi.org_id = p.org_id AND pi.promise_id = p.id AND pi.invoice_id = ANY(:invoiceIds))',
-        { invoiceIds: f.invoiceIds },
-      );
-    }
-    if (f.createdByUserIds) {
-      qb.andWhere('p.created_by_user_id = ANY(:createdByUserIds)', { createdByUserIds: f.createdByUserIds });
-    }
-    whereDateRange(qb, 'p.promised_on', 'promisedOn', f.promisedOn);
-    whereNumberRange(qb, 'p.amount', 'amount', f.amount);
-    if (f.currency) qb.andWhere('p.currency = :currency', { currency: f.currency });
-    if (f.text) qb.andWhere('(c.name ILIKE :text OR p.note ILIKE :text)', { text: containsPattern(f.text) });
-    return qb;
+export class PromiseQueries extends SearchQueries<PromiseFilter, ParsedPromiseFilter, PromiseRow> {
+  constructor(dataSource: DataSource, settings: OrgSettingsReader) {
+    super(dataSource, settings, PROMISE_SEARCH);
   }
 }

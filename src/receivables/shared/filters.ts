@@ -1,11 +1,9 @@
-import type { DataSource, EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { InvalidArgumentError, NotFoundError } from '../../common/errors/app-error';
-import { addDays, isIsoDate, todayIn } from './calendar';
-import { applyKeyset } from './keyset';
+import { InvalidArgumentError } from '../../common/errors/app-error';
+import { addDays, isIsoDate } from './calendar';
 import type { SortDirection } from './keyset';
-import type { OrgSettings, OrgSettingsReader } from './org-settings';
-import { decodeCursor, resolvePageSize, toPage } from './pagination';
-import type { KeysetPosition, Page, PageRequest } from './pagination';
+import type { OrgSettings } from './org-settings';
+import { decodeCursor } from './pagination';
+import type { KeysetPosition, PageRequest } from './pagination';
 
 /**
  * Validation of search input shared by every *.queries.ts: each value a caller (an MCP tool, a
@@ -298,118 +296,10 @@ export function dateAtAge(asOf: string, age: number): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Referenced ids. An id in a filter that is not in the caller's organization is reported, not
-// silently matched to nothing: "no invoices for this customer" would be a wrong answer for a typo.
-
-const REFERENCES = {
-  customer: { table: 'customers', column: 'id' },
-  invoice: { table: 'invoices', column: 'id' },
-  // Collectors, owners, assignees and authors are members of the organization.
-  user: { table: 'memberships', column: 'user_id' },
-} as const;
-export type ReferenceKind = keyof typeof REFERENCES;
-
-export async function assertReferencesExist(
-  manager: EntityManager,
-  orgId: string,
-  kind: ReferenceKind,
-  ids: readonly string[] | undefined,
-): Promise<void> {
-  if (!ids || ids.length === 0) return;
-  const { table, column } = REFERENCES[kind];
-  const rows = await manager.query<{ id: string }[]>(
-    `SELECT ${column} AS id FROM ${table} WHERE org_id = $1 AND ${column} = ANY($2::uuid[])`,
-    [orgId, ids],
-  );
-  const found = new Set(rows.map((r) => r.id));
-  const missing = ids.find((id) => !found.has(id));
-  if (missing) throw new NotFoundError(kind, missing);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Read scope: the organization a read runs for, its settings, and the manager to read through.
-
-export interface ReadScope {
-  readonly manager: EntityManager;
-  readonly orgId: string;
-  readonly settings: OrgSettings;
-  /** Today in the organization's time zone: the default "as of" date. */
-  readonly today: string;
-}
-
-export async function openReadScope(
-  manager: EntityManager,
-  settingsReader: OrgSettingsReader,
-  orgId: string,
-): Promise<ReadScope> {
-  const id = parseUuid(orgId, 'orgId');
-  const settings = await settingsReader.load(id);
-  return { manager, orgId: id, settings, today: todayIn(settings.timeZone) };
-}
-
-/**
- * Runs a multi-query read (a detail view) in one REPEATABLE READ snapshot, so its balances and
- * lists agree with each other even while payments are being applied. Settings are read before
- * the transaction: with the embedded single-connection pool a second connection would deadlock.
- */
-export async function readConsistently<T>(
-  dataSource: DataSource,
-  settingsReader: OrgSettingsReader,
-  orgId: string,
-  work: (scope: ReadScope) => Promise<T>,
-): Promise<T> {
-  const scope = await openReadScope(dataSource.manager, settingsReader, orgId);
-  return dataSource.transaction('REPEATABLE READ', (manager) => work({ ...scope, manager }));
-}
-
-/** A capped list inside a detail view, with the full count so nothing is silently cut. */
-export interface BoundedList<T> {
-  items: T[];
-  totalCount: number;
-}
-
-/** How many rows of each related list a detail view shows; the rest are one search away. */
-export const DETAIL_LIST_LIMIT = 20;
-
-export async function boundedList<T>(page: Page<T>, count: () => Promise<number>): Promise<BoundedList<T>> {
-  return { items: page.items, totalCount: page.hasMore ? await count() : page.items.length };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Keyset plumbing shared by every search.
-
-/** Selects SQL expressions under the given aliases (the raw row's keys). */
-export function selectColumns<T extends ObjectLiteral>(
-  qb: SelectQueryBuilder<T>,
-  columns: Record<string, string>,
-): SelectQueryBuilder<T> {
-  Object.entries(columns).forEach(([alias, expression], index) =>
-    index === 0 ? qb.select(expression, alias) : qb.addSelect(expression, alias),
-  );
-  return qb;
-}
+// Cursors come back from callers too, so they are checked like any other input.
 
 /** How a sort key's cursor value is checked before it is sent back to PostgreSQL. */
 export type SortValueKind = 'date' | 'integer' | 'text' | 'timestamp' | readonly string[];
-
-export interface SortSpec {
-  /** SQL of the sort key (never NULL). */
-  expression: string;
-  kind: SortValueKind;
-  /** SQL that renders the key for the cursor when the driver's value would lose precision. */
-  cursorExpression?: string;
-  /**
-   * The key's meaning runs against the column: days past due grow as the due date falls, so
-   * "days past due, ascending" walks the due date descending.
-   */
-  reversed?: boolean;
-}
-
-/** A date column as 'YYYY-MM-DD' (the driver would make a local-midnight JS Date of it). */
-export const isoDate = (column: string): string => `to_char(${column}, 'YYYY-MM-DD')`;
-/** A timestamp with microseconds, for cursors: a millisecond JS Date would repeat or skip rows. */
-export const isoTimestamp = (column: string): string =>
-  `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
@@ -444,97 +334,4 @@ export function readCursor(
   const position = decodeCursor(cursor, fingerprint);
   if (!cursorValueIsValid(position.value, kind)) throw malformed;
   return position;
-}
-
-export interface KeysetSearch {
-  sort: SortSpec;
-  direction: SortDirection;
-  /** SQL of the unique tie-breaker, selected as "id". */
-  idExpression: string;
-  fingerprint: string;
-  pageSize: number;
-  after?: KeysetPosition;
-}
-
-/** Validates paging input up front, so a bad cursor fails before any query runs. */
-export function preparePage(
-  page: unknown,
-  sort: SortSpec,
-  direction: SortDirection,
-  idExpression: string,
-  fingerprint: string,
-): KeysetSearch {
-  const request = readPageRequest(page);
-  return {
-    sort,
-    direction,
-    idExpression,
-    fingerprint,
-    pageSize: resolvePageSize(request.limit),
-    after: readCursor(request.cursor, fingerprint, sort.kind),
-  };
-}
-
-/** Runs a search with LIMIT n+1 after the cursor's row and maps the raw rows it returns. */
-export async function fetchPage<T extends ObjectLiteral, R>(
-  qb: SelectQueryBuilder<T>,
-  search: KeysetSearch,
-  map: (raw: Record<string, unknown>) => R,
-): Promise<Page<R>> {
-  const { sort } = search;
-  const direction: SortDirection = sort.reversed
-    ? search.direction === 'asc'
-      ? 'desc'
-      : 'asc'
-    : search.direction;
-  qb.addSelect(sort.cursorExpression ?? sort.expression, 'keyset_value');
-  applyKeyset(qb, {
-    sortExpression: sort.expression,
-    idExpression: search.idExpression,
-    direction,
-    after: search.after,
-    pageSize: search.pageSize,
-  });
-  const raw = await qb.getRawMany<Record<string, unknown>>();
-  const page = toPage(
-    raw,
-    search.pageSize,
-    (r) => ({ value: r.keyset_value as KeysetPosition['value'], id: r.id as string }),
-    search.fingerprint,
-  );
-  return { ...page, items: page.items.map(({ keyset_value: _cursor, ...row }) => map(row)) };
-}
-
-/** Inclusive date bounds; `name` keeps parameter names unique within one query. */
-export function whereDateRange<T extends ObjectLiteral>(
-  qb: SelectQueryBuilder<T>,
-  column: string,
-  name: string,
-  range: DateRange | undefined,
-): void {
-  if (range?.from) qb.andWhere(`${column} >= :${name}From`, { [`${name}From`]: range.from });
-  if (range?.to) qb.andWhere(`${column} <= :${name}To`, { [`${name}To`]: range.to });
-}
-
-export function whereNumberRange<T extends ObjectLiteral>(
-  qb: SelectQueryBuilder<T>,
-  column: string,
-  name: string,
-  range: NumberRange | undefined,
-): void {
-  if (range?.min !== undefined) qb.andWhere(`${column} >= :${name}Min`, { [`${name}Min`]: range.min });
-  if (range?.max !== undefined) qb.andWhere(`${column} <= :${name}Max`, { [`${name}Max`]: range.max });
-}
-
-/** Counts what a filtered (not yet paginated) search would return, in the same transaction. */
-export async function countRows<T extends ObjectLiteral>(
-  manager: EntityManager,
-  qb: SelectQueryBuilder<T>,
-): Promise<number> {
-  const [sql, parameters] = qb.getQueryAndParameters();
-  const [{ count }] = await manager.query<{ count: number }[]>(
-    `SELECT count(*)::int AS count FROM (${sql}) counted`,
-    parameters,
-  );
-  return count;
 }

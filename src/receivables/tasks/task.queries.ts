@@ -1,13 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { SelectQueryBuilder } from 'typeorm';
 import {
-  assertReferencesExist,
   containsPattern,
-  countRows,
-  isoDate,
-  fetchPage,
-  openReadScope,
   parseBoolean,
   parseDateRange,
   parseDirection,
@@ -15,17 +9,16 @@ import {
   parseSort,
   parseText,
   parseUuidList,
-  preparePage,
   readFilter,
-  selectColumns,
-  isoTimestamp,
-  whereDateRange,
 } from '../shared/filters';
-import type { DateRange, ReadScope, SortSpec } from '../shared/filters';
+import type { DateRange } from '../shared/filters';
 import type { SortDirection } from '../shared/keyset';
+import { isoDate, isoTimestamp, selectColumns, whereDateRange } from '../shared/keyset-search';
+import type { SortSpec } from '../shared/keyset-search';
 import { OrgSettingsReader } from '../shared/org-settings';
-import { queryFingerprint } from '../shared/pagination';
-import type { Page, PageRequest } from '../shared/pagination';
+import type { ReadScope } from '../shared/read-scope';
+import { SearchQueries } from '../shared/search.queries';
+import type { SearchDefinition, SearchQuery } from '../shared/search.queries';
 import { TASK_PRIORITIES, TASK_STATUSES, TASK_TYPES } from './task.entity';
 import type { TaskPriority, TaskStatus, TaskType } from './task.entity';
 
@@ -151,63 +144,54 @@ function toTaskRow(raw: Record<string, unknown>): TaskRow {
   };
 }
 
+function filtered(scope: ReadScope, f: ParsedTaskFilter): SearchQuery {
+  const qb = scope.manager
+    .createQueryBuilder()
+    .from('tasks', 't')
+    .leftJoin('customers', 'c', 'c.org_id = t.org_id AND c.id = t.customer_id')
+    .leftJoin('invoices', 'inv', 'inv.org_id = t.org_id AND inv.id = t.invoice_id')
+    .leftJoin('users', 'u', 'u.id = t.assignee_user_id')
+    .where('t.org_id = :orgId', { orgId: scope.orgId });
+  if (f.status) qb.andWhere('t.status = ANY(:status)', { status: f.status });
+  if (f.openOnly || f.overdueOnly) qb.andWhere("t.status = 'open'");
+  if (f.overdueOnly) qb.andWhere('t.due_on < :today', { today: scope.today });
+  if (f.assigneeUserIds) {
+    qb.andWhere('t.assignee_user_id = ANY(:assigneeUserIds)', { assigneeUserIds: f.assigneeUserIds });
+  }
+  if (f.unassigned !== undefined) {
+    qb.andWhere(f.unassigned ? 't.assignee_user_id IS NULL' : 't.assignee_user_id IS NOT NULL');
+  }
+  if (f.customerIds) qb.andWhere('t.customer_id = ANY(:customerIds)', { customerIds: f.customerIds });
+  if (f.invoiceIds) qb.andWhere('t.invoice_id = ANY(:invoiceIds)', { invoiceIds: f.invoiceIds });
+  whereDateRange(qb, 't.due_on', 'dueOn', f.dueOn);
+  if (f.type) qb.andWhere('t.type = ANY(:type)', { type: f.type });
+  if (f.priority) qb.andWhere('t.priority = ANY(:priority)', { priority: f.priority });
+  if (f.text)
+    qb.andWhere('(t.title ILIKE :text OR t.description ILIKE :text)', { text: containsPattern(f.text) });
+  return qb;
+}
+
+const TASK_SEARCH: SearchDefinition<ParsedTaskFilter, TaskRow> = {
+  name: 'tasks',
+  parse: parseFilter,
+  // Today only changes the rows of an overdueOnly search; otherwise a cursor survives midnight.
+  cursorShape: (f, scope) => ({ ...f, today: f.overdueOnly ? scope.today : null }),
+  sorts: SORTS,
+  idColumn: 't.id',
+  references: (f) => [
+    ['customer', f.customerIds],
+    ['invoice', f.invoiceIds],
+    ['user', f.assigneeUserIds],
+  ],
+  filtered,
+  // The overdue column compares with today in the organization's time zone.
+  select: (qb, scope) => selectColumns(qb, COLUMNS).setParameter('today', scope.today),
+  toRow: toTaskRow,
+};
+
 @Injectable()
-export class TaskQueries {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly settings: OrgSettingsReader,
-  ) {}
-
-  async search(orgId: string, filter: TaskFilter = {}, page: PageRequest = {}): Promise<Page<TaskRow>> {
-    const scope = await openReadScope(this.dataSource.manager, this.settings, orgId);
-    return this.searchWithin(scope, filter, page);
-  }
-
-  async searchWithin(scope: ReadScope, filter: TaskFilter, page: PageRequest): Promise<Page<TaskRow>> {
-    const f = parseFilter(filter);
-    const shape = { search: 'tasks', ...f, today: f.overdueOnly ? scope.today : null };
-    const search = preparePage(page, SORTS[f.sort], f.direction, 't.id', queryFingerprint(shape));
-    await this.checkReferences(scope, f);
-    const qb = selectColumns(this.filtered(scope, f), COLUMNS).setParameter('today', scope.today);
-    return fetchPage(qb, search, toTaskRow);
-  }
-
-  async countWithin(scope: ReadScope, filter: TaskFilter): Promise<number> {
-    const f = parseFilter(filter);
-    await this.checkReferences(scope, f);
-    return countRows(scope.manager, this.filtered(scope, f).select('1'));
-  }
-
-  private async checkReferences(scope: ReadScope, f: ParsedTaskFilter): Promise<void> {
-    await assertReferencesExist(scope.manager, scope.orgId, 'customer', f.customerIds);
-    await assertReferencesExist(scope.manager, scope.orgId, 'invoice', f.invoiceIds);
-    await assertReferencesExist(scope.manager, scope.orgId, 'user', f.assigneeUserIds);
-  }
-
-  private filtered(scope: ReadScope, f: ParsedTaskFilter): SelectQueryBuilder<Record<string, unknown>> {
-    const qb = scope.manager
-      .createQueryBuilder()
-      .from('tasks', 't')
-      .leftJoin('customers', 'c', 'c.org_id = t.org_id AND c.id = t.customer_id')
-      .leftJoin('invoices', 'inv', 'inv.org_id = t.org_id AND inv.id = t.invoice_id')
-      .leftJoin('users', 'u', 'u.id = t.assignee_user_id')
-      .where('t.org_id = :orgId', { orgId: scope.orgId });
-    if (f.status) qb.andWhere('t.status = ANY(:status)', { status: f.status });
-    if (f.openOnly || f.overdueOnly) qb.andWhere("t.status = 'open'");
-    if (f.overdueOnly) qb.andWhere('t.due_on < :today', { today: scope.today });
-    if (f.assigneeUserIds) {
-      qb.andWhere('t.assignee_user_id = ANY(:assigneeUserIds)', { assigneeUserIds: f.assigneeUserIds });
-    }
-    if (f.unassigned !== undefined) {
-      qb.andWhere(f.unassigned ? 't.assignee_user_id IS NULL' : 't.assignee_user_id IS NOT NULL');
-    }
-    if (f.customerIds) qb.andWhere('t.customer_id = ANY(:customerIds)', { customerIds: f.customerIds });
-    if (f.invoiceIds) qb.andWhere('t.invoice_id = ANY(:invoiceIds)', { invoiceIds: f.invoiceIds });
-    whereDateRange(qb, 't.due_on', 'dueOn', f.dueOn);
-    if (f.type) qb.andWhere('t.type = ANY(:type)', { type: f.type });
-    if (f.priority) qb.andWhere('t.priority = ANY(:priority)', { priority: f.priority });
-    if (f.text)
-      qb.andWhere('(t.title ILIKE :text OR t.description ILIKE :text)', { text: containsPattern(f.text) });
-    return qb;
+export class TaskQueries extends SearchQueries<TaskFilter, ParsedTaskFilter, TaskRow> {
+  constructor(dataSource: DataSource, settings: OrgSettingsReader) {
+    super(dataSource, settings, TASK_SEARCH);
   }
 }

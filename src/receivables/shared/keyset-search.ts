@@ -1,0 +1,135 @@
+import type { EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { readCursor, readPageRequest } from './filters';
+import type { DateRange, NumberRange, SortValueKind } from './filters';
+import { applyKeyset } from './keyset';
+import type { SortDirection } from './keyset';
+import { resolvePageSize, toPage } from './pagination';
+import type { KeysetPosition, Page } from './pagination';
+
+/**
+ * The SQL side of a search, shared by every *.queries.ts: the select list, the keyset page
+ * (ORDER BY key, id after the cursor's row, LIMIT n+1), range filters and the count.
+ */
+
+/** Selects SQL expressions under the given aliases (the raw row's keys). */
+export function selectColumns<T extends ObjectLiteral>(
+  qb: SelectQueryBuilder<T>,
+  columns: Record<string, string>,
+): SelectQueryBuilder<T> {
+  Object.entries(columns).forEach(([alias, expression], index) =>
+    index === 0 ? qb.select(expression, alias) : qb.addSelect(expression, alias),
+  );
+  return qb;
+}
+
+export interface SortSpec {
+  /** SQL of the sort key (never NULL). */
+  expression: string;
+  kind: SortValueKind;
+  /** SQL that renders the key for the cursor when the driver's value would lose precision. */
+  cursorExpression?: string;
+  /**
+   * The key's meaning runs against the column: days past due grow as the due date falls, so
+   * "days past due, ascending" walks the due date descending.
+   */
+  reversed?: boolean;
+}
+
+/** A date column as 'YYYY-MM-DD' (the driver would make a local-midnight JS Date of it). */
+export const isoDate = (column: string): string => `to_char(${column}, 'YYYY-MM-DD')`;
+/** A timestamp with microseconds, for cursors: a millisecond JS Date would repeat or skip rows. */
+export const isoTimestamp = (column: string): string =>
+  `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+export interface KeysetSearch {
+  sort: SortSpec;
+  direction: SortDirection;
+  /** SQL of the unique tie-breaker, selected as "id". */
+  idExpression: string;
+  fingerprint: string;
+  pageSize: number;
+  after?: KeysetPosition;
+}
+
+/** Validates paging input up front, so a bad cursor fails before any query runs. */
+export function preparePage(
+  page: unknown,
+  sort: SortSpec,
+  direction: SortDirection,
+  idExpression: string,
+  fingerprint: string,
+): KeysetSearch {
+  const request = readPageRequest(page);
+  return {
+    sort,
+    direction,
+    idExpression,
+    fingerprint,
+    pageSize: resolvePageSize(request.limit),
+    after: readCursor(request.cursor, fingerprint, sort.kind),
+  };
+}
+
+/** Runs a search with LIMIT n+1 after the cursor's row and maps the raw rows it returns. */
+export async function fetchPage<T extends ObjectLiteral, R>(
+  qb: SelectQueryBuilder<T>,
+  search: KeysetSearch,
+  map: (raw: Record<string, unknown>) => R,
+): Promise<Page<R>> {
+  const { sort } = search;
+  const direction: SortDirection = sort.reversed
+    ? search.direction === 'asc'
+      ? 'desc'
+      : 'asc'
+    : search.direction;
+  qb.addSelect(sort.cursorExpression ?? sort.expression, 'keyset_value');
+  applyKeyset(qb, {
+    sortExpression: sort.expression,
+    idExpression: search.idExpression,
+    direction,
+    after: search.after,
+    pageSize: search.pageSize,
+  });
+  const raw = await qb.getRawMany<Record<string, unknown>>();
+  const page = toPage(
+    raw,
+    search.pageSize,
+    (r) => ({ value: r.keyset_value as KeysetPosition['value'], id: r.id as string }),
+    search.fingerprint,
+  );
+  return { ...page, items: page.items.map(({ keyset_value: _cursor, ...row }) => map(row)) };
+}
+
+/** Inclusive date bounds; `name` keeps parameter names unique within one query. */
+export function whereDateRange<T extends ObjectLiteral>(
+  qb: SelectQueryBuilder<T>,
+  column: string,
+  name: string,
+  range: DateRange | undefined,
+): void {
+  if (range?.from) qb.andWhere(`${column} >= :${name}From`, { [`${name}From`]: range.from });
+  if (range?.to) qb.andWhere(`${column} <= :${name}To`, { [`${name}To`]: range.to });
+}
+
+export function whereNumberRange<T extends ObjectLiteral>(
+  qb: SelectQueryBuilder<T>,
+  column: string,
+  name: string,
+  range: NumberRange | undefined,
+): void {
+  if (range?.min !== undefined) qb.andWhere(`${column} >= :${name}Min`, { [`${name}Min`]: range.min });
+  if (range?.max !== undefined) qb.andWhere(`${column} <= :${name}Max`, { [`${name}Max`]: range.max });
+}
+
+/** Counts what a filtered (not yet paginated) search would return, in the same transaction. */
+export async function countRows<T extends ObjectLiteral>(
+  manager: EntityManager,
+  qb: SelectQueryBuilder<T>,
+): Promise<number> {
+  const [sql, parameters] = qb.getQueryAndParameters();
+  const [{ count }] = await manager.query<{ count: number }[]>(
+    `SELECT count(*)::int AS count FROM (${sql}) counted`,
+    parameters,
+  );
+  return count;
+}
