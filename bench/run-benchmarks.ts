@@ -1,0 +1,36 @@
+import { destroyPostgresServer, startPostgresServer } from '../test/support/postgres-server';
+import type { PostgresServer } from '../test/support/postgres-server';
+import { parseQueriesBenchArguments, runQueriesBench } from './queries.bench';
+import { runSeedBench } from './seed.bench';
+
+/**
+ * `npm run bench`: the demo seeding benchmark, then the query benchmark, on one PostgreSQL server
+ * (DATABASE_URL, or a throw-away one started here). Arguments go to the query benchmark
+ * (--invoices N, --seed S, --today YYYY-MM-DD, --fresh); --seed and --today also to the seeding
+ * one, whose default-data time joins the final table. Exits 1 when any target is missed.
+ *
+ *   npm run bench -- --invoices 1000000
+ */
+async function main(): Promise<void> {
+  const options = parseQueriesBenchArguments(process.argv.slice(2));
+  let server: PostgresServer | undefined;
+  let serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) {
+    server = await startPostgresServer();
+    serverUrl = server.url;
+  }
+  try {
+    console.log('== bench/seed.bench: demo seeding ==');
+    const { demoSeedMs } = await runSeedBench({ seed: options.seed, today: options.today }, serverUrl);
+    console.log('\n== bench/queries.bench: search and analytics ==');
+    const passed = await runQueriesBench({ ...options, serverUrl, demoSeedMs });
+    process.exitCode = passed ? 0 : 1;
+  } finally {
+    if (server) destroyPostgresServer(server);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
