@@ -1324,7 +1324,8 @@ export class OrgBooksGenerator {
         amount_paid: invoice.paid,
         amount_credited: invoice.credited,
         amount_written_off: invoice.writtenOff,
-        balance,
+        // Voiding cancels the invoice: nothing is owed, so searches and balances never see it as open.
+        balance: status === 'void' ? 0 : balance,
         status,
         closed_on: closedOn === null ? null : isoOf(closedOn),
         written_off_on: invoice.writeOffDay === null ? null : isoOf(invoice.writeOffDay),

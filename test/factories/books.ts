@@ -92,6 +92,8 @@ export class Books {
     fields: Partial<Invoice> & { terms?: number } = {},
   ): Promise<Invoice> {
     const { terms = customer.paymentTermsDays, ...rest } = fields;
+    // A void invoice is cancelled: it owes nothing and is closed the day it was voided.
+    const voided = rest.status === 'void' ? { balance: 0, closedOn: issueDate } : {};
     return this.ds.getRepository(Invoice).save({
       orgId: this.orgId,
       customerId: customer.id,
@@ -103,6 +105,7 @@ export class Books {
       total,
       balance: total,
       status: 'open',
+      ...voided,
       ...rest,
     });
   }

@@ -43,7 +43,11 @@ export const OPEN_INVOICE_STATUSES: readonly InvoiceStatus[] = ['open', 'partial
   ],
   { where: 'balance > 0' },
 )
-@Check('CHK_invoices_balance', 'balance = total - amount_paid - amount_credited - amount_written_off')
+// A void invoice is cancelled and owes nothing; every other invoice owes what is not yet settled.
+@Check(
+  'CHK_invoices_balance',
+  "balance = CASE WHEN status = 'void' THEN 0 ELSE total - amount_paid - amount_credited - amount_written_off END",
+)
 @Check(
   'CHK_invoices_amounts',
   'total >= 0 AND amount_paid >= 0 AND amount_credited >= 0 AND amount_written_off >= 0 AND balance >= 0',
@@ -91,7 +95,7 @@ export class Invoice extends OrgScoped {
   @MoneyColumn('amount_written_off')
   amountWrittenOff: number;
 
-  /** What is still owed: total − paid − credited − written off (a CHECK keeps it so). */
+  /** What is still owed: total − paid − credited − written off, and 0 once void (a CHECK keeps it so). */
   @MoneyColumn('balance')
   balance: number;
 

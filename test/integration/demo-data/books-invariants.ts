@@ -51,7 +51,7 @@ export const BOOK_INVARIANTS: readonly { rule: string; sql: string }[] = [
                    WHEN 'partially_paid' THEN balance > 0 AND balance < total AND amount_written_off = 0
                    WHEN 'paid' THEN balance = 0 AND amount_written_off = 0
                    WHEN 'written_off' THEN balance = 0 AND amount_written_off > 0 AND written_off_on IS NOT NULL
-                   WHEN 'void' THEN amount_paid = 0 AND amount_credited = 0 AND amount_written_off = 0
+                   WHEN 'void' THEN balance = 0 AND amount_paid = 0 AND amount_credited = 0 AND amount_written_off = 0
                  END`,
   },
   {
