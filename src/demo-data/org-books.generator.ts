@@ -1520,7 +1520,7 @@ export class OrgBooksGenerator {
         memo: rng.pick([
           'Unidentified wire: no remittance advice, payer name truncated by the bank.',
           'Unidentified deposit: reference does not match any invoice or customer.',
-          'Unidentified payment received through the lockbox without a stub.',
+          'Unidentified payment received through the lockbox without remittance details.',
         ]),
         applied_amount: 0,
         unapplied_amount: amount,
