@@ -9,6 +9,7 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { IdentityModule } from './identity/identity.module';
+import { OAuthModule } from './oauth/oauth.module';
 import { loggerParams } from './observability/logging';
 import { ReceivablesModule } from './receivables/receivables.module';
 
@@ -23,6 +24,7 @@ export class AppModule {
         DatabaseModule.forRoot(dataSource),
         HealthModule,
         IdentityModule,
+        OAuthModule,
         ReceivablesModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],

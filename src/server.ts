@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import helmet from 'helmet';
 import type { Server } from 'node:http';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
@@ -39,6 +40,16 @@ export async function startServer(config: AppConfig, hooks: StartHooks = {}): Pr
     );
     app.useLogger(app.get(Logger));
     app.disable('x-powered-by');
+    // Baseline headers everywhere; the sign-in pages add their own CSP (oauth/http/page-response).
+    // CORP stays off: browser-based MCP clients read metadata and tokens cross-origin under CORS.
+    app.use(
+      helmet({
+        contentSecurityPolicy: false,
+        crossOriginResourcePolicy: false,
+        frameguard: { action: 'deny' },
+        referrerPolicy: { policy: 'no-referrer' },
+      }),
+    );
     // Behind an ingress the client address and scheme come from X-Forwarded-*; trust only our hops.
     app.set('trust proxy', config.trustProxyHops);
     app.useBodyParser('json', { limit: '1mb' });

@@ -22,6 +22,26 @@ export interface TokenLifetimes {
   authorizationCodeSeconds: number;
 }
 
+export interface OAuthConfig {
+  /** The issuer: PUBLIC_URL, no trailing slash (RFC 8414 §2). */
+  issuer: string;
+  /** The MCP endpoint users paste into their client; tokens are bound to it (RFC 8707). */
+  resource: string;
+  allowedRedirectSchemes: string[];
+  registrationsPerHour: number;
+  loginSessionSeconds: number;
+  authorizationRequestSeconds: number;
+  /** Cookies get Secure and the __Host- prefix when the service is reached over https. */
+  secureCookies: boolean;
+  cimd: { fetchTimeoutMs: number; maxBytes: number; allowInsecureLoopback: boolean };
+}
+
+export interface LoginThrottleConfig {
+  maxFailuresPerAccount: number;
+  maxFailuresPerIp: number;
+  windowSeconds: number;
+}
+
 /** Typed, validated configuration. Built once from the environment; injected everywhere else. */
 export class AppConfig {
   readonly environment: EnvironmentVariables['NODE_ENV'];
@@ -36,6 +56,8 @@ export class AppConfig {
   readonly shutdownGraceMs: number;
   readonly database: DatabaseConfig;
   readonly tokens: TokenLifetimes;
+  readonly oauth: OAuthConfig;
+  readonly loginThrottle: LoginThrottleConfig;
 
   constructor(env: EnvironmentVariables) {
     const embedded = env.DATABASE_URL === undefined;
@@ -67,6 +89,25 @@ export class AppConfig {
       refreshTokenIdleSeconds: env.REFRESH_TOKEN_IDLE_TTL_SECONDS,
       refreshTokenAbsoluteSeconds: env.REFRESH_TOKEN_ABSOLUTE_TTL_SECONDS,
       authorizationCodeSeconds: env.AUTHORIZATION_CODE_TTL_SECONDS,
+    };
+    this.oauth = {
+      issuer: this.publicUrl,
+      resource: `${this.publicUrl}/v1/mcp`,
+      allowedRedirectSchemes: env.OAUTH_ALLOWED_REDIRECT_SCHEMES,
+      registrationsPerHour: env.OAUTH_REGISTRATIONS_PER_HOUR,
+      loginSessionSeconds: env.LOGIN_SESSION_TTL_SECONDS,
+      authorizationRequestSeconds: env.AUTHORIZATION_REQUEST_TTL_SECONDS,
+      secureCookies: this.publicUrl.startsWith('https://'),
+      cimd: {
+        fetchTimeoutMs: env.CIMD_FETCH_TIMEOUT_MS,
+        maxBytes: env.CIMD_MAX_BYTES,
+        allowInsecureLoopback: env.CIMD_ALLOW_INSECURE_LOOPBACK_FOR_TESTS,
+      },
+    };
+    this.loginThrottle = {
+      maxFailuresPerAccount: env.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+      maxFailuresPerIp: env.LOGIN_MAX_FAILURES_PER_IP,
+      windowSeconds: env.LOGIN_FAILURE_WINDOW_SECONDS,
     };
   }
 

@@ -1,5 +1,6 @@
 import { Transform, plainToInstance } from 'class-transformer';
 import {
+  IsArray,
   IsBoolean,
   IsIn,
   IsInt,
@@ -27,6 +28,14 @@ const toBool = ({ value }: { value: unknown }): unknown => {
   if (['0', 'false', 'no', 'off'].includes(v)) return false;
   return value;
 };
+
+const toList = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((v) => v.trim().toLowerCase())
+        .filter((v) => v !== '')
+    : value;
 
 const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && value.trim() === '' ? undefined : value;
@@ -172,6 +181,82 @@ export class EnvironmentVariables {
   @Max(60)
   AUTHORIZATION_CODE_TTL_SECONDS = 60;
 
+  /** A browser sign-in (login page, consent, connected apps) lasts this long. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(300)
+  @Max(7 * 86_400)
+  LOGIN_SESSION_TTL_SECONDS = 12 * 3600;
+
+  /** How long a user has to finish sign-in and consent after the client opened /authorize. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(3600)
+  AUTHORIZATION_REQUEST_TTL_SECONDS = 900;
+
+  /**
+   * Private-use URI schemes (RFC 8252 §7.1) that registered clients may redirect to, comma
+   * separated. Cursor registers cursor://anysphere.cursor-mcp/oauth/callback.
+   */
+  @Transform(toList)
+  @IsArray()
+  @Matches(/^[a-z][a-z0-9+.-]*$/, {
+    each: true,
+    message: 'each scheme must look like "cursor" (RFC 3986 scheme)',
+  })
+  OAUTH_ALLOWED_REDIRECT_SCHEMES: string[] = ['cursor', 'vscode', 'vscode-insiders', 'windsurf'];
+
+  /** Dynamic client registrations accepted per client IP per hour (RFC 7591 §3 allows limits). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  OAUTH_REGISTRATIONS_PER_HOUR = 20;
+
+  /** Failed sign-ins per account within the window before the account is throttled. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  LOGIN_MAX_FAILURES_PER_ACCOUNT = 10;
+
+  /** Failed sign-ins per client IP within the window before that IP is throttled. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  LOGIN_MAX_FAILURES_PER_IP = 100;
+
+  /** The window over which failures are counted; the first lock lasts a minute and doubles. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(86_400)
+  LOGIN_FAILURE_WINDOW_SECONDS = 900;
+
+  /** Client ID Metadata Document fetch: time limit for the whole request. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(500)
+  @Max(30_000)
+  CIMD_FETCH_TIMEOUT_MS = 5000;
+
+  /** Client ID Metadata Document fetch: largest body accepted. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  @Max(1_048_576)
+  CIMD_MAX_BYTES = 65_536;
+
+  /**
+   * TEST ONLY: lets Client ID Metadata Documents be fetched over http from loopback, so tests can
+   * serve one locally. Refused unless NODE_ENV=test (an SSRF guard must not be switchable in prod).
+   */
+  @Transform(toBool)
+  @IsBoolean()
+  CIMD_ALLOW_INSECURE_LOOPBACK_FOR_TESTS = false;
+
   /** How long SIGTERM waits for in-flight requests before closing anyway. */
   @Transform(toInt)
   @IsInt()
@@ -216,6 +301,9 @@ export function validateEnvironment(raw: Record<string, string | undefined>): En
   }
   if (env.REFRESH_TOKEN_IDLE_TTL_SECONDS > env.REFRESH_TOKEN_ABSOLUTE_TTL_SECONDS) {
     problems.push('REFRESH_TOKEN_IDLE_TTL_SECONDS: must not exceed REFRESH_TOKEN_ABSOLUTE_TTL_SECONDS');
+  }
+  if (env.CIMD_ALLOW_INSECURE_LOOPBACK_FOR_TESTS && env.NODE_ENV !== 'test') {
+    problems.push('CIMD_ALLOW_INSECURE_LOOPBACK_FOR_TESTS: may only be set when NODE_ENV=test');
   }
   if (problems.length > 0) throw new ConfigurationError(problems);
   return env;

@@ -102,6 +102,10 @@ export class IdentityService {
     return this.dataSource.getRepository(User).findOneBy({ email: normalizeEmail(email) });
   }
 
+  async findUserById(id: string): Promise<User | null> {
+    return this.dataSource.getRepository(User).findOneBy({ id });
+  }
+
   /** The user with the password hash, for login only. */
   async findUserForLogin(email: string): Promise<User | null> {
     return this.dataSource
