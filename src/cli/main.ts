@@ -15,6 +15,7 @@ import { IdentityService } from '../identity/identity.service';
 import { ROLES } from '../identity/membership.entity';
 import type { Role } from '../identity/membership.entity';
 import { PasswordHasher } from '../identity/password-hasher';
+import { GrantsService } from '../oauth/grants/grants.service';
 
 /**
  * tesorio-mcp <command> [options] — operations for SREs and support staff, runnable in the pod
@@ -102,12 +103,18 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   'set-password': {
-    summary: "Set a user's password.",
-    usage: 'set-password --email <email> [--password <password>]',
+    summary: "Set a user's password; signs them out everywhere and disconnects their apps.",
+    usage: 'set-password --email <email> [--password <password>]  (TESORIO_PASSWORD preferred)',
     options: { email: { type: 'string' }, password: { type: 'string' } },
     async run(values, db) {
-      await identity(db).setPassword(required(values, 'email'), passwordFrom(values));
-      return 'Password updated.';
+      const email = required(values, 'email');
+      await identity(db).setPassword(email, passwordFrom(values));
+      // RFC 9700 §4.14: a password change ends what the old password let anyone start.
+      const user = await identity(db).findUserByEmail(email);
+      const revoked = user
+        ? await new GrantsService(db.dataSource).revokeAllForUser(user.id, 'password_changed')
+        : 0;
+      return `Password updated. Signed out of every browser; ${revoked} connected app(s) disconnected.`;
     },
   },
   'add-membership': {

@@ -4,6 +4,7 @@ import { ConflictError, InvalidArgumentError, NotFoundError } from '../common/er
 import { Membership, ROLES } from './membership.entity';
 import type { Role } from './membership.entity';
 import { Organization } from './organization.entity';
+import { LoginSession } from './sessions/login-session.entity';
 import { User } from './user.entity';
 import { PasswordHasher } from './password-hasher';
 
@@ -73,9 +74,11 @@ export class IdentityService {
   async setPassword(email: string, password: string): Promise<void> {
     assertPasswordStrength(password);
     const user = await this.requireUser(email);
-    await this.dataSource
-      .getRepository(User)
-      .update({ id: user.id }, { passwordHash: await this.passwords.hash(password) });
+    const passwordHash = await this.passwords.hash(password);
+    await this.dataSource.transaction(async (manager) => {
+      await manager.getRepository(User).update({ id: user.id }, { passwordHash });
+      await manager.getRepository(LoginSession).delete({ userId: user.id });
+    });
   }
 
   async setDisabled(email: string, disabled: boolean): Promise<void> {

@@ -18,6 +18,7 @@ import { ConnectionsController } from './connections/connections.controller';
 import { GrantsService } from './grants/grants.service';
 import { BrowserSession } from './http/browser-session';
 import { oauthCors } from './http/cors.middleware';
+import { ExpiredRecordsCleaner } from './maintenance/expired-records.cleaner';
 import { MetadataController } from './metadata/metadata.controller';
 import { RevocationController } from './revocation/revocation.controller';
 import { RevocationService } from './revocation/revocation.service';
@@ -84,6 +85,7 @@ import { WhoamiController } from './tokens/whoami.controller';
     RevocationService,
     BearerStrategy,
     BearerAuthGuard,
+    ExpiredRecordsCleaner,
   ],
   exports: [TokenValidator, BearerAuthGuard, GrantsService],
 })
