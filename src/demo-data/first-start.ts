@@ -30,6 +30,7 @@ export async function startupBanner(config: AppConfig, server: RunningServer): P
     '',
     `Tesorio MCP server listening on ${server.listeningUrl}`,
     `  MCP URL:  ${config.publicUrl}/v1/mcp`,
+    `  Sign in:  ${config.publicUrl}/account/connections  (your connected apps)`,
     `  Health:   ${config.publicUrl}/health/ready`,
     `  Data:     ${where}`,
     ...demo,
