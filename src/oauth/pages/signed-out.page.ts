@@ -1,0 +1,10 @@
+import { html } from './html';
+import { renderPage } from './layout';
+
+export function renderSignedOutPage(): string {
+  const body = html`<div class="card">
+    <h1>You are signed out.</h1>
+    <p class="muted">You can close this window.</p>
+  </div>`;
+  return renderPage({ title: 'Signed out', body });
+}
