@@ -7,6 +7,9 @@ import { OverdueCustomersService } from './analytics/overdue/overdue-customers.s
 import { PaymentBehaviourService } from './analytics/payment-behaviour/payment-behaviour.service';
 import { StatementOfAccountService } from './analytics/statement/statement-of-account.service';
 import { CollectorWorklistService } from './analytics/worklist/collector-worklist.service';
+import { COLLECTION_COMMANDS } from './commands/collections.commands';
+import { CommandRunner } from './commands/command-runner';
+import { MONEY_COMMANDS } from './commands/money.commands';
 import { CreditMemoQueries } from './credits/credit-memo.queries';
 import { ExchangeRatesService } from './currency/exchange-rates.service';
 import { CustomerQueries } from './customers/customer.queries';
@@ -42,7 +45,10 @@ const ANALYTICS = [
   CollectorWorklistService,
 ];
 
-const PROVIDERS = [OrgSettingsReader, ExchangeRatesService, ...QUERIES, ...ANALYTICS];
+/** Write commands: one transaction each, with its audit record (commands/command-runner.ts). */
+const COMMANDS = [CommandRunner, ...COLLECTION_COMMANDS, ...MONEY_COMMANDS];
+
+const PROVIDERS = [OrgSettingsReader, ExchangeRatesService, ...QUERIES, ...ANALYTICS, ...COMMANDS];
 
 @Module({
   providers: PROVIDERS,
