@@ -9,9 +9,11 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { IdentityModule } from './identity/identity.module';
+import { McpModule } from './mcp/mcp.module';
 import { OAuthModule } from './oauth/oauth.module';
 import { loggerParams } from './observability/logging';
 import { ReceivablesModule } from './receivables/receivables.module';
+import { SERVICE_VERSION } from './version';
 
 @Module({})
 export class AppModule {
@@ -26,6 +28,7 @@ export class AppModule {
         IdentityModule,
         OAuthModule,
         ReceivablesModule,
+        McpModule.forRoot(config, SERVICE_VERSION),
       ],
       providers: [{ provide: APP_FILTER, useClass: AllExceptionsFilter }],
     };

@@ -11,6 +11,8 @@ import { openDatabase } from './database/database';
 import type { OpenDatabase } from './database/database';
 import { runMigrations } from './database/migrator';
 import { Lifecycle } from './health/lifecycle.service';
+import { MCP_RUNTIME } from './mcp/mcp.module';
+import type { McpRuntime } from './mcp/mcp-runtime';
 import { nestLogLevels } from './observability/nest-log-levels';
 
 export interface RunningServer {
@@ -54,6 +56,13 @@ export async function startServer(config: AppConfig, hooks: StartHooks = {}): Pr
     app.set('trust proxy', config.trustProxyHops);
     app.useBodyParser('json', { limit: '1mb' });
     app.useBodyParser('urlencoded', { limit: '64kb', extended: false });
+
+    // MCP tools run in Nest's microservice pipeline; inheritAppConfig lets the global filter reach
+    // them (mcp-nest.md §3). Bound before listen() so the first request finds the tools.
+    const mcp = app.get<McpRuntime>(MCP_RUNTIME);
+    mcp.strategy.setHttpAdapter(app.getHttpAdapter());
+    app.connectMicroservice({ strategy: mcp.strategy }, { inheritAppConfig: true });
+    await app.startAllMicroservices();
 
     await app.listen(config.port, config.host);
     const server: Server = app.getHttpServer();

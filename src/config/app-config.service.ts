@@ -36,6 +36,13 @@ export interface OAuthConfig {
   cimd: { fetchTimeoutMs: number; maxBytes: number; allowInsecureLoopback: boolean };
 }
 
+export interface McpConfig {
+  /** Origin host names allowed on /v1/mcp (a missing Origin is always allowed). */
+  allowedOrigins: string[];
+  /** Host header names /v1/mcp answers to. */
+  allowedHosts: string[];
+}
+
 export interface LoginThrottleConfig {
   maxFailuresPerAccount: number;
   maxFailuresPerIp: number;
@@ -58,6 +65,7 @@ export class AppConfig {
   readonly tokens: TokenLifetimes;
   readonly oauth: OAuthConfig;
   readonly loginThrottle: LoginThrottleConfig;
+  readonly mcp: McpConfig;
 
   constructor(env: EnvironmentVariables) {
     const embedded = env.DATABASE_URL === undefined;
@@ -103,6 +111,14 @@ export class AppConfig {
         maxBytes: env.CIMD_MAX_BYTES,
         allowInsecureLoopback: env.CIMD_ALLOW_INSECURE_LOOPBACK_FOR_TESTS,
       },
+    };
+    const publicHost = new URL(this.publicUrl).hostname;
+    const loopback = ['localhost', '127.0.0.1', '[::1]'];
+    this.mcp = {
+      allowedOrigins: [...new Set([publicHost, ...env.MCP_ALLOWED_ORIGINS])],
+      allowedHosts: [
+        ...new Set([publicHost, ...(env.MCP_ALLOWED_HOSTS.length > 0 ? env.MCP_ALLOWED_HOSTS : loopback)]),
+      ],
     };
     this.loginThrottle = {
       maxFailuresPerAccount: env.LOGIN_MAX_FAILURES_PER_ACCOUNT,

@@ -257,6 +257,28 @@ export class EnvironmentVariables {
   @IsBoolean()
   CIMD_ALLOW_INSECURE_LOOPBACK_FOR_TESTS = false;
 
+  /**
+   * Browser origins (host names) allowed to call /v1/mcp, comma separated; requests without an
+   * Origin header (desktop and server-side clients) are always allowed. MCP transports: "MUST
+   * validate the Origin header"; PUBLIC_URL's host is always added.
+   */
+  @Transform(toList)
+  @IsArray()
+  @Matches(/^[a-z0-9.-]+$/, { each: true, message: 'each origin must be a host name such as claude.ai' })
+  MCP_ALLOWED_ORIGINS: string[] = ['claude.ai', 'claude.com', 'chatgpt.com', 'localhost', '127.0.0.1'];
+
+  /**
+   * Host header values (host names) /v1/mcp answers to, comma separated, against DNS rebinding;
+   * PUBLIC_URL's host is always added. Empty means PUBLIC_URL's host plus loopback names.
+   */
+  @Transform(toList)
+  @IsArray()
+  @Matches(/^[a-z0-9.-]+$|^\[[0-9a-f:]+\]$/, {
+    each: true,
+    message: 'each host must be a host name such as mcp.example.com',
+  })
+  MCP_ALLOWED_HOSTS: string[] = [];
+
   /** How long SIGTERM waits for in-flight requests before closing anyway. */
   @Transform(toInt)
   @IsInt()

@@ -25,6 +25,14 @@ export interface ConnectionRow {
   lastUsedAt: Date | null;
 }
 
+/** What a connection is, in words: for get_context and support. */
+export interface GrantDescription {
+  userEmail: string;
+  userName: string;
+  clientName: string;
+  organizationName: string;
+}
+
 /** Grants (one user + client + organization approval) and remembered consents. */
 @Injectable()
 export class GrantsService {
@@ -64,6 +72,19 @@ export class GrantsService {
       .getRepository(Grant)
       .update({ userId, revokedAt: IsNull() }, { revokedAt: new Date(), revokedReason: reason });
     return result.affected ?? 0;
+  }
+
+  async describe(grantId: string): Promise<GrantDescription | undefined> {
+    const [row] = await this.dataSource.query<GrantDescription[]>(
+      `SELECT u.email AS "userEmail", u.name AS "userName", c.client_name AS "clientName", o.name AS "organizationName"
+         FROM oauth_grants g
+         JOIN users u ON u.id = g.user_id
+         JOIN oauth_clients c ON c.id = g.client_id
+         JOIN organizations o ON o.id = g.org_id
+        WHERE g.id = $1`,
+      [grantId],
+    );
+    return row;
   }
 
   /** Live connections of a user across all their organizations, newest first. */
