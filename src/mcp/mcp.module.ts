@@ -9,11 +9,12 @@ import { createMcpRuntime } from './mcp-runtime';
 import type { McpRuntime } from './mcp-runtime';
 import { OriginGuard } from './origin.guard';
 import { ContextTools } from './tools/context.tools';
+import { CustomerTools } from './tools/customers.tools';
 
 export const MCP_RUNTIME = Symbol('MCP_RUNTIME');
 
 /** Every tool provider; each is a thin adapter over receivables services. */
-const TOOLS = [ContextTools];
+const TOOLS = [ContextTools, CustomerTools];
 
 /**
  * /v1/mcp. The controller class is built per runtime because mcp-nest binds the transport at class

@@ -1,10 +1,12 @@
 import { Ctx } from '@nestjs/microservices';
-import { McpController, Tool, ToolScopes } from '@rekog/mcp-nest';
+import { Tool, ToolScopes } from '@rekog/mcp-nest';
 import type { McpContext } from '@rekog/mcp-nest';
 import { z } from 'zod';
 import { GrantsService } from '../../oauth/grants/grants.service';
 import { OrgSettingsReader } from '../../receivables/shared/org-settings';
 import { principalOf } from '../principal';
+import { readOnly } from './shared/annotations';
+import { ArTools } from './shared/ar-tools.decorator';
 
 const ContextOutput = z.object({
   user: z.object({ id: z.string(), email: z.string(), name: z.string() }),
@@ -21,7 +23,7 @@ const ContextOutput = z.object({
 });
 
 /** get_context: who the assistant acts for, in which organization, with which rights. */
-@McpController()
+@ArTools()
 export class ContextTools {
   constructor(
     private readonly grants: GrantsService,
@@ -34,13 +36,7 @@ export class ContextTools {
       'Who you act for and where: the signed-in user, their organization (base currency, time zone, today), their role and what this connection may do. Call it first.',
     parameters: z.object({}).strict(),
     outputSchema: ContextOutput,
-    annotations: {
-      title: 'Get context (who am I)',
-      readOnlyHint: true,
-      destructiveHint: false,
-      idempotentHint: true,
-      openWorldHint: false,
-    },
+    annotations: readOnly('Get context (who am I)'),
   })
   @ToolScopes(['ar:read'])
   async getContext(@Ctx() context: McpContext): Promise<z.infer<typeof ContextOutput>> {
