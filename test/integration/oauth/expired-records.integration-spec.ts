@@ -6,7 +6,7 @@ import type { TestDatabase } from '../../support/test-database';
 
 async function count(db: TestDatabase, table: string): Promise<number> {
   const [row] = await db.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM ${table}`);
-  return (row as { n: number }).n;
+  return row.n;
 }
 
 describe('expired OAuth records are purged', () => {
@@ -21,8 +21,8 @@ describe('expired OAuth records are purged', () => {
     const [user] = await ds.query<{ id: string }[]>(
       `INSERT INTO users (email, name, password_hash) VALUES ('a@b.example', 'A', 'x') RETURNING id`,
     );
-    const orgId = (org as { id: string }).id;
-    const userId = (user as { id: string }).id;
+    const orgId = org.id;
+    const userId = user.id;
     await ds.query(`INSERT INTO memberships (org_id, user_id, role) VALUES ($1, $2, 'viewer')`, [
       orgId,
       userId,
@@ -37,7 +37,7 @@ describe('expired OAuth records are purged', () => {
          VALUES ($1, $2, 'c1', '{ar:read}', 'http://x/v1/mcp', now() + $3::interval, now() + $4::interval) RETURNING id`,
         [orgId, userId, expires, revoked],
       );
-      return (row as { id: string }).id;
+      return row.id;
     };
     const live = await grant('30 days', null);
     await grant('-40 days', null); // ended long ago: purged
