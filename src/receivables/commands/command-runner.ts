@@ -20,7 +20,7 @@ export interface CommandScope {
   manager: EntityManager;
   orgId: string;
   context: CommandContext;
-  audit(record: AuditRecord): Promise<void>;
+  audit: (record: AuditRecord) => Promise<void>;
 }
 
 const MAX_KEY_LENGTH = 200;
