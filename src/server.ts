@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { json, urlencoded } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import type { Server } from 'node:http';
 import { Logger } from 'nestjs-pino';
@@ -14,6 +16,7 @@ import { Lifecycle } from './health/lifecycle.service';
 import { MCP_RUNTIME } from './mcp/mcp.module';
 import type { McpRuntime } from './mcp/mcp-runtime';
 import { nestLogLevels } from './observability/nest-log-levels';
+import { isOAuthBodyEndpoint, sendOAuthBodyError } from './oauth/http/oauth-body-errors';
 
 export interface RunningServer {
   app: NestExpressApplication;
@@ -27,6 +30,26 @@ export interface RunningServer {
 export interface StartHooks {
   /** Runs after migrations, before the listener opens (the demo seed on first start). */
   beforeListen?: (database: OpenDatabase) => Promise<void>;
+}
+
+/**
+ * JSON (1 MB, the MCP endpoint's limit) and form bodies (64 kB). A body the parsers refuse at an
+ * OAuth endpoint is answered in the OAuth error format; elsewhere the global filter answers.
+ */
+function bodyParsers(): (request: Request, response: Response, next: NextFunction) => void {
+  const parse = [json({ limit: '1mb' }), urlencoded({ limit: '64kb', extended: false })];
+  return (request, response, next) => {
+    const [parseJson, parseForm] = parse as [(typeof parse)[0], (typeof parse)[1]];
+    const failed = (error: unknown): void => {
+      if (isOAuthBodyEndpoint(request.path))
+        sendOAuthBodyError(response, error as { status?: number; message?: string });
+      else next(error);
+    };
+    parseJson(request, response, (error?: unknown) => {
+      if (error) return failed(error);
+      parseForm(request, response, (formError?: unknown) => (formError ? failed(formError) : next()));
+    });
+  };
 }
 
 export async function startServer(config: AppConfig, hooks: StartHooks = {}): Promise<RunningServer> {
@@ -54,8 +77,7 @@ export async function startServer(config: AppConfig, hooks: StartHooks = {}): Pr
     );
     // Behind an ingress the client address and scheme come from X-Forwarded-*; trust only our hops.
     app.set('trust proxy', config.trustProxyHops);
-    app.useBodyParser('json', { limit: '1mb' });
-    app.useBodyParser('urlencoded', { limit: '64kb', extended: false });
+    app.use(bodyParsers());
 
     // MCP tools run in Nest's microservice pipeline; inheritAppConfig lets the global filter reach
     // them (mcp-nest.md §3). Bound before listen() so the first request finds the tools.

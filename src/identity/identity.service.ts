@@ -83,7 +83,10 @@ export class IdentityService {
 
   async setDisabled(email: string, disabled: boolean): Promise<void> {
     const user = await this.requireUser(email);
-    await this.dataSource.getRepository(User).update({ id: user.id }, { disabled });
+    await this.dataSource.transaction(async (manager) => {
+      await manager.getRepository(User).update({ id: user.id }, { disabled });
+      if (disabled) await manager.getRepository(LoginSession).delete({ userId: user.id });
+    });
   }
 
   async addMembership(email: string, orgId: string, role: Role): Promise<void> {

@@ -33,8 +33,14 @@ export class LoginSessionsService {
   async find(rawId: string | undefined): Promise<ActiveSession | null> {
     if (!rawId?.startsWith(PREFIX)) return null;
     const idHash = hashSessionId(rawId);
-    const row = await this.dataSource.getRepository(LoginSession).findOneBy({ idHash });
-    if (!row || row.expiresAt.getTime() <= Date.now()) return null;
+    // A disabled user's browser is signed out on its next request, like their tokens.
+    const [row] = await this.dataSource.query<{ userId: string | null }[]>(
+      `SELECT s.user_id AS "userId" FROM login_sessions s LEFT JOIN users u ON u.id = s.user_id
+        WHERE s.id_hash = $1 AND s.expires_at > now() AND (u.id IS NULL OR NOT u.disabled)
+          AND (s.user_id IS NULL OR u.id IS NOT NULL)`,
+      [idHash],
+    );
+    if (!row) return null;
     return { rawId, idHash, userId: row.userId };
   }
 

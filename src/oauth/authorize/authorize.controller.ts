@@ -2,6 +2,7 @@ import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AppConfig } from '../../config/app-config.service';
 import { ClientResolver } from '../clients/client-resolver.service';
+import { redirectHost } from '../clients/redirect-uris';
 import { BrowserSession } from '../http/browser-session';
 import { sendPage } from '../http/page-response';
 import { renderErrorPage } from '../pages/error.page';
@@ -44,8 +45,25 @@ export class AuthorizeController {
             error: outcome.error,
           },
         );
-        response.setHeader('Referrer-Policy', 'no-referrer');
-        response.redirect(303, location);
+        // RFC 9700 §4.11.2: no automatic redirect to a URI anyone could have registered before the
+        // user is authenticated — otherwise /authorize is an open redirector. The user may still
+        // choose to go back to the app.
+        const signedIn = (await this.browser.current(request))?.userId;
+        if (signedIn || outcome.client?.kind === 'static') {
+          response.setHeader('Referrer-Policy', 'no-referrer');
+          response.redirect(303, location);
+          return;
+        }
+        sendPage(
+          response,
+          renderErrorPage({
+            title: 'This sign-in link cannot be used',
+            message: outcome.error.description,
+            hint: `The app that sent you here (${outcome.client?.clientName ?? 'unknown'}) made a request this server cannot accept.`,
+            continueTo: { href: location, label: `Return to ${redirectHost(outcome.redirectUri)}` },
+          }),
+          400,
+        );
         return;
       }
       sendPage(

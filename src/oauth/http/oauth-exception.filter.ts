@@ -37,12 +37,10 @@ export class OAuthExceptionFilter implements ExceptionFilter {
     }
     if (isDatabaseUnavailable(exception)) {
       response.setHeader('Retry-After', '5');
-      response
-        .status(503)
-        .json({
-          error: 'temporarily_unavailable',
-          error_description: 'The service is briefly unavailable; retry shortly.',
-        });
+      response.status(503).json({
+        error: 'temporarily_unavailable',
+        error_description: 'The service is briefly unavailable; retry shortly.',
+      });
       return;
     }
     const errorId = randomUUID();

@@ -6,6 +6,8 @@ export interface ErrorPageView {
   message: string;
   /** What the user can do next, e.g. "Start the connection again from your app." */
   hint?: string;
+  /** A link the user may choose to follow, e.g. back to the app with the error (never automatic). */
+  continueTo?: { href: string; label: string };
 }
 
 export function renderErrorPage(view: ErrorPageView): string {
@@ -13,6 +15,7 @@ export function renderErrorPage(view: ErrorPageView): string {
     <h1>${view.title}</h1>
     <p>${view.message}</p>
     ${view.hint ? html`<p class="muted">${view.hint}</p>` : ''}
+    ${view.continueTo ? html`<p><a class="button" href="${view.continueTo.href}">${view.continueTo.label}</a></p>` : ''}
   </div>`;
   return renderPage({ title: view.title, body });
 }

@@ -31,7 +31,7 @@ export class RevocationService {
 
   private async owner(token: string): Promise<TokenOwner | undefined> {
     const [row] = await this.dataSource.query<TokenOwner[]>(
-      `SELECT t.kind, g.id AS "grantId", g.client_id AS "clientId", g.user_id AS "userId", g.scopes, g.resource,
+      `SELECT t.kind, g.id AS "grantId", g.client_id AS "clientId", g.user_id AS "userId", coalesce(t.scopes, g.scopes) AS scopes, g.resource,
               m.role, t.created_at AS "createdAt", t.expires_at AS "expiresAt",
               (t.expires_at > now() AND g.revoked_at IS NULL AND g.expires_at > now() AND t.used_at IS NULL
                AND m.role IS NOT NULL AND NOT u.disabled AND c.disabled_at IS NULL) AS active

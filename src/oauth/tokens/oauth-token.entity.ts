@@ -26,6 +26,13 @@ export class OAuthToken {
   @Column({ name: 'expires_at', type: 'timestamptz' })
   expiresAt: Date;
 
+  /**
+   * Access tokens only: a narrower scope the client asked for at refresh (RFC 6749 §6); null means
+   * the grant's scopes. Never wider than the grant.
+   */
+  @Column({ type: 'text', array: true, nullable: true })
+  scopes: string[] | null;
+
   /** Refresh tokens only: when it was exchanged. A second exchange is reuse (RFC 9700 §4.14). */
   @Column({ name: 'used_at', type: 'timestamptz', nullable: true })
   usedAt: Date | null;

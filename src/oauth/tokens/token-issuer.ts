@@ -20,7 +20,13 @@ export interface TokenResponse {
 export class TokenIssuer {
   constructor(private readonly config: AppConfig) {}
 
-  async issue(manager: EntityManager, grant: Grant, withRefreshToken: boolean): Promise<TokenResponse> {
+  /** `accessScopes`: a subset of the grant's scopes for this access token only (a narrowing refresh). */
+  async issue(
+    manager: EntityManager,
+    grant: Grant,
+    withRefreshToken: boolean,
+    accessScopes?: string[],
+  ): Promise<TokenResponse> {
     const now = Date.now();
     const grantEnd = grant.expiresAt.getTime();
     const accessExpires = Math.min(now + this.config.tokens.accessTokenSeconds * 1000, grantEnd);
@@ -31,6 +37,7 @@ export class TokenIssuer {
         kind: 'access',
         grantId: grant.id,
         expiresAt: new Date(accessExpires),
+        scopes: accessScopes ?? null,
       },
     ];
     let refreshToken: string | undefined;
@@ -50,7 +57,7 @@ export class TokenIssuer {
       access_token: accessToken,
       token_type: 'Bearer',
       expires_in: Math.max(1, Math.floor((accessExpires - now) / 1000)),
-      scope: formatScopes(grant.scopes),
+      scope: formatScopes(accessScopes ?? grant.scopes),
       ...(refreshToken ? { refresh_token: refreshToken } : {}),
     };
   }

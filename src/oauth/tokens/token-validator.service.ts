@@ -40,7 +40,7 @@ export class TokenValidator {
     const rows = await this.dataSource.query<TokenRow[]>(
       `SELECT t.kind, t.expires_at <= now() AS expired,
               g.id AS "grantId", g.org_id AS "orgId", g.user_id AS "userId", g.client_id AS "clientId",
-              g.scopes, g.resource, g.revoked_at IS NOT NULL AS revoked, g.expires_at <= now() AS "grantExpired",
+              coalesce(t.scopes, g.scopes) AS scopes, g.resource, g.revoked_at IS NOT NULL AS revoked, g.expires_at <= now() AS "grantExpired",
               m.role, u.disabled AS "userDisabled", c.disabled_at IS NOT NULL AS "clientDisabled",
               (g.last_used_at IS NULL OR g.last_used_at < now() - interval '1 minute') AS "staleLastUse"
          FROM oauth_tokens t

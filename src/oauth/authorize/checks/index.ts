@@ -1,5 +1,6 @@
 import { OAuthError } from '../../oauth.errors';
 import type { ClientResolver } from '../../clients/client-resolver.service';
+import type { OAuthClient } from '../../clients/oauth-client.entity';
 import type { AuthorizationParameters, AuthorizeContext } from '../authorization-parameters';
 import { checkClient } from './check-client';
 import { checkPkce } from './check-pkce';
@@ -18,7 +19,7 @@ import { checkSingleParameters } from './check-single-parameters';
 export type AuthorizeOutcome =
   | { ok: true; parameters: AuthorizationParameters }
   /** redirectUri is set only once the client and its redirect URI are verified. */
-  | { ok: false; error: OAuthError; redirectUri?: string; state?: string };
+  | { ok: false; error: OAuthError; redirectUri?: string; state?: string; client?: OAuthClient };
 
 export async function runAuthorizeChecks(
   query: Record<string, unknown>,

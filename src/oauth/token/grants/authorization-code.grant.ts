@@ -10,7 +10,7 @@ import { InvalidGrantError } from '../../oauth.errors';
 import { AuthorizationCode } from '../../tokens/authorization-code.entity';
 import { TokenIssuer } from '../../tokens/token-issuer';
 import type { TokenResponse } from '../../tokens/token-issuer';
-import { hashSecret } from '../../tokens/token-values';
+import { constantTimeEquals, hashSecret } from '../../tokens/token-values';
 import { formParameter, requiredFormParameter } from '../token-request';
 
 /** RFC 7636 §4.1: 43–128 characters of [A-Z a-z 0-9 - . _ ~]. */
@@ -48,7 +48,7 @@ export class AuthorizationCodeGrant {
       throw new InvalidGrantError('The authorization code was issued to another client.');
     if (stored.redirectUri !== redirectUri)
       throw new InvalidGrantError('redirect_uri differs from the one in the authorization request.');
-    if (!verifier || !VERIFIER.test(verifier) || s256(verifier) !== stored.codeChallenge) {
+    if (!verifier || !VERIFIER.test(verifier) || !constantTimeEquals(s256(verifier), stored.codeChallenge)) {
       throw new InvalidGrantError('code_verifier does not match the code_challenge (PKCE).');
     }
     if (stored.consumedAt) return this.replayed(stored.codeHash);

@@ -70,15 +70,18 @@ export class RefreshTokenGrant {
         return { invalid: 'The account behind this grant can no longer sign in.' };
 
       const grant = await manager.getRepository(Grant).findOneByOrFail({ id: row.grantId });
+      let narrowed: string[] | undefined;
       if (scope !== undefined) {
         const requested = parseScopeParameter(scope);
-        if (!requested || requested.some((s) => !grant.scopes.includes(s))) {
+        if (!requested || requested.length === 0 || requested.some((s) => !grant.scopes.includes(s))) {
           throw new InvalidScopeError('A refresh cannot add scopes beyond the original grant.');
         }
+        // RFC 6749 §6: the access token may be narrower; the grant (and the next refresh) keep all.
+        narrowed = requested.length < grant.scopes.length ? requested : undefined;
       }
       await manager.getRepository(OAuthToken).update({ tokenHash }, { usedAt: new Date() });
       await manager.getRepository(Grant).update({ id: grant.id }, { lastUsedAt: new Date() });
-      return this.issuer.issue(manager, grant, true);
+      return this.issuer.issue(manager, grant, true, narrowed);
     });
 
     if ('reuse' in outcome) {
