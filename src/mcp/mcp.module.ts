@@ -5,16 +5,40 @@ import type { AppConfig } from '../config/app-config.service';
 import { OAuthModule } from '../oauth/oauth.module';
 import { BearerAuthGuard } from '../oauth/tokens/bearer-auth.guard';
 import { ReceivablesModule } from '../receivables/receivables.module';
+import { LegacySseController } from './legacy-sse/legacy-sse.controller';
+import { LoopbackDispatcher } from './legacy-sse/loopback-dispatcher';
+import { SseSessions } from './legacy-sse/sse-sessions';
 import { createMcpRuntime } from './mcp-runtime';
 import type { McpRuntime } from './mcp-runtime';
 import { OriginGuard } from './origin.guard';
+import { AnalyticsTools } from './tools/analytics.tools';
+import { ContactTools } from './tools/contacts.tools';
 import { ContextTools } from './tools/context.tools';
+import { CreditMemoTools } from './tools/credits.tools';
 import { CustomerTools } from './tools/customers.tools';
+import { DisputeTools } from './tools/disputes.tools';
+import { InvoiceTools } from './tools/invoices.tools';
+import { PaymentTools } from './tools/payments.tools';
+import { PromiseTools } from './tools/promises.tools';
+import { TaskTools } from './tools/tasks.tools';
+import { TimelineTools } from './tools/timeline.tools';
 
 export const MCP_RUNTIME = Symbol('MCP_RUNTIME');
 
 /** Every tool provider; each is a thin adapter over receivables services. */
-const TOOLS = [ContextTools, CustomerTools];
+const TOOLS = [
+  ContextTools,
+  CustomerTools,
+  ContactTools,
+  InvoiceTools,
+  PaymentTools,
+  CreditMemoTools,
+  DisputeTools,
+  PromiseTools,
+  TaskTools,
+  TimelineTools,
+  AnalyticsTools,
+];
 
 /**
  * /v1/mcp. The controller class is built per runtime because mcp-nest binds the transport at class
@@ -33,8 +57,8 @@ export class McpModule {
     return {
       module: McpModule,
       imports: [OAuthModule, ReceivablesModule],
-      controllers: [McpEndpointController, ...TOOLS],
-      providers: [OriginGuard, { provide: MCP_RUNTIME, useValue: runtime }],
+      controllers: [McpEndpointController, LegacySseController, ...TOOLS],
+      providers: [OriginGuard, SseSessions, LoopbackDispatcher, { provide: MCP_RUNTIME, useValue: runtime }],
       exports: [MCP_RUNTIME],
     };
   }
