@@ -41,6 +41,7 @@ export interface McpConfig {
   allowedOrigins: string[];
   /** Host header names /v1/mcp answers to. */
   allowedHosts: string[];
+  toolCallsPerMinute: number;
 }
 
 export interface LoginThrottleConfig {
@@ -119,6 +120,7 @@ export class AppConfig {
       allowedHosts: [
         ...new Set([publicHost, ...(env.MCP_ALLOWED_HOSTS.length > 0 ? env.MCP_ALLOWED_HOSTS : loopback)]),
       ],
+      toolCallsPerMinute: env.MCP_TOOL_CALLS_PER_MINUTE,
     };
     this.loginThrottle = {
       maxFailuresPerAccount: env.LOGIN_MAX_FAILURES_PER_ACCOUNT,

@@ -279,6 +279,13 @@ export class EnvironmentVariables {
   })
   MCP_ALLOWED_HOSTS: string[] = [];
 
+  /** MCP tool calls allowed per connection (grant) per minute; past it a call is refused. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  MCP_TOOL_CALLS_PER_MINUTE = 300;
+
   /** How long SIGTERM waits for in-flight requests before closing anyway. */
   @Transform(toInt)
   @IsInt()

@@ -11,6 +11,7 @@ import { SseSessions } from './legacy-sse/sse-sessions';
 import { createMcpRuntime } from './mcp-runtime';
 import type { McpRuntime } from './mcp-runtime';
 import { OriginGuard } from './origin.guard';
+import { ToolCallsInterceptor } from './tool-calls.interceptor';
 import { AnalyticsTools } from './tools/analytics.tools';
 import { ContactTools } from './tools/contacts.tools';
 import { ContextTools } from './tools/context.tools';
@@ -58,7 +59,13 @@ export class McpModule {
       module: McpModule,
       imports: [OAuthModule, ReceivablesModule],
       controllers: [McpEndpointController, LegacySseController, ...TOOLS],
-      providers: [OriginGuard, SseSessions, LoopbackDispatcher, { provide: MCP_RUNTIME, useValue: runtime }],
+      providers: [
+        OriginGuard,
+        ToolCallsInterceptor,
+        SseSessions,
+        LoopbackDispatcher,
+        { provide: MCP_RUNTIME, useValue: runtime },
+      ],
       exports: [MCP_RUNTIME],
     };
   }

@@ -181,3 +181,39 @@ describe('the MCP endpoint behind OAuth', () => {
     }
   });
 });
+
+describe('per-connection tool-call limit', () => {
+  let app: OAuthTestApp;
+
+  before(async () => {
+    app = await startOAuthTestApp({ MCP_TOOL_CALLS_PER_MINUTE: '3' });
+    const orgId = await app.createOrganization('Limited');
+    await app.createUser('busy@acme.example', [{ orgId, role: 'viewer' }]);
+  });
+  after(async () => app.stop());
+
+  it('refuses calls past the limit with a sentence that says to wait, and counts per connection', async () => {
+    const first = await obtainTokens(app, { email: 'busy@acme.example' });
+    const client = await connect(new URL(app.resource), first.access_token, 'legacy');
+    try {
+      for (let i = 0; i < 3; i++) {
+        assert.notEqual((await client.callTool({ name: 'get_context', arguments: {} })).isError, true);
+      }
+      const refused = await client.callTool({ name: 'get_context', arguments: {} });
+      assert.equal(refused.isError, true);
+      assert.match(
+        JSON.stringify(refused.content),
+        /Too many tool calls on this connection.*Wait a few seconds/,
+      );
+    } finally {
+      await client.close();
+    }
+    const second = await obtainTokens(app, { email: 'busy@acme.example' });
+    const other = await connect(new URL(app.resource), second.access_token, 'legacy');
+    try {
+      assert.notEqual((await other.callTool({ name: 'get_context', arguments: {} })).isError, true);
+    } finally {
+      await other.close();
+    }
+  });
+});
