@@ -11,34 +11,61 @@ import { SseSessions } from './legacy-sse/sse-sessions';
 import { createMcpRuntime } from './mcp-runtime';
 import type { McpRuntime } from './mcp-runtime';
 import { OriginGuard } from './origin.guard';
+import { CollectionsPrompts } from './prompts/collections.prompts';
+import { RecordResources } from './resources/records.resources';
 import { ToolCallsInterceptor } from './tool-calls.interceptor';
+import { ActivityActionTools } from './tools/activity-actions.tools';
 import { AnalyticsTools } from './tools/analytics.tools';
+import { CollectionEmailTools } from './tools/collection-email.tools';
+import { ContactActionTools } from './tools/contact-actions.tools';
 import { ContactTools } from './tools/contacts.tools';
 import { ContextTools } from './tools/context.tools';
+import { CreditActionTools } from './tools/credit-actions.tools';
 import { CreditMemoTools } from './tools/credits.tools';
+import { CustomerActionTools } from './tools/customer-actions.tools';
 import { CustomerTools } from './tools/customers.tools';
+import { DisputeActionTools } from './tools/dispute-actions.tools';
 import { DisputeTools } from './tools/disputes.tools';
+import { InvoiceActionTools } from './tools/invoice-actions.tools';
 import { InvoiceTools } from './tools/invoices.tools';
+import { PaymentActionTools } from './tools/payment-actions.tools';
+import { PaymentMatchingTools } from './tools/payment-matching.tools';
 import { PaymentTools } from './tools/payments.tools';
+import { PromiseActionTools } from './tools/promise-actions.tools';
 import { PromiseTools } from './tools/promises.tools';
+import { TaskActionTools } from './tools/task-actions.tools';
 import { TaskTools } from './tools/tasks.tools';
 import { TimelineTools } from './tools/timeline.tools';
 
 export const MCP_RUNTIME = Symbol('MCP_RUNTIME');
 
-/** Every tool provider; each is a thin adapter over receivables services. */
+/**
+ * Every tool provider; each is a thin adapter over receivables services. Reads (ar:read) first,
+ * then collections work (ar:write), then money movements (payments:write).
+ */
 const TOOLS = [
   ContextTools,
   CustomerTools,
   ContactTools,
   InvoiceTools,
   PaymentTools,
+  PaymentMatchingTools,
   CreditMemoTools,
   DisputeTools,
   PromiseTools,
   TaskTools,
   TimelineTools,
   AnalyticsTools,
+  ActivityActionTools,
+  TaskActionTools,
+  PromiseActionTools,
+  DisputeActionTools,
+  CustomerActionTools,
+  ContactActionTools,
+  CollectionEmailTools,
+  PaymentActionTools,
+  CreditActionTools,
+  InvoiceActionTools,
 ];
 
 /**
@@ -58,7 +85,13 @@ export class McpModule {
     return {
       module: McpModule,
       imports: [OAuthModule, ReceivablesModule],
-      controllers: [McpEndpointController, LegacySseController, ...TOOLS],
+      controllers: [
+        McpEndpointController,
+        LegacySseController,
+        ...TOOLS,
+        RecordResources,
+        CollectionsPrompts,
+      ],
       providers: [
         OriginGuard,
         ToolCallsInterceptor,

@@ -41,8 +41,13 @@ export class ToolCallsInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const mcp = context.switchToRpc().getContext<McpContext>();
     const principal = mcp.getRawRequest<Request>()?.user as Principal | undefined;
-    const params = (mcp.mcpRequest as { params?: { name?: string; arguments?: unknown } }).params;
-    const tool = params?.name ?? 'unknown';
+    const request = mcp.mcpRequest as {
+      method?: string;
+      params?: { name?: string; uri?: string; arguments?: unknown };
+    };
+    const params = request.params;
+    // Tools and prompts have a name, resources a URI.
+    const tool = params?.name ?? params?.uri ?? request.method ?? 'unknown';
     const started = Date.now();
     const log = (outcome: string): void =>
       this.logger.log({

@@ -46,7 +46,9 @@ const LogActivityInput = z
       .string()
       .max(40)
       .optional()
-      .describe('When it happened, ISO-8601 with a zone, e.g. 2026-05-04T15:30:00Z (default now; not in the future)'),
+      .describe(
+        'When it happened, ISO-8601 with a zone, e.g. 2026-05-04T15:30:00Z (default now; not in the future)',
+      ),
     contactId: id('contact').optional().describe("The customer's contact spoken to or written to"),
     idempotencyKey,
   })
@@ -80,9 +82,7 @@ function toOutput(a: ActivityResult): ActivityOutput {
 }
 
 function about(a: ActivityResult): string {
-  return a.invoiceId
-    ? `customer ${a.customerId}, invoice ${a.invoiceId}`
-    : `customer ${a.customerId}`;
+  return a.invoiceId ? `customer ${a.customerId}, invoice ${a.invoiceId}` : `customer ${a.customerId}`;
 }
 
 /** Notes and logged calls, meetings and emails on an account's timeline (scope ar:write). */

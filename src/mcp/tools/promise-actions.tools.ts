@@ -27,8 +27,12 @@ const RecordPromiseInput = z
       .positive()
       .describe('Promised amount in minor units (1234 = 12.34); at most the open balance of those invoices'),
     currency: currency.describe("ISO-4217 code of the amount; must be the invoices' currency"),
-    promisedOn: isoDate("Day the customer will pay, today or later (organization's time zone), within a year"),
-    contactId: id('contact').optional().describe("Who at the customer promised; one of the customer's contacts"),
+    promisedOn: isoDate(
+      "Day the customer will pay, today or later (organization's time zone), within a year",
+    ),
+    contactId: id('contact')
+      .optional()
+      .describe("Who at the customer promised; one of the customer's contacts"),
     source: z.enum(PROMISE_SOURCES).optional().describe('How the promise was made (default call)'),
     note: z.string().min(1).max(10_000).optional().describe('Anything else the customer said'),
     idempotencyKey,

@@ -31,7 +31,9 @@ const CreateTaskInput = z
     invoiceId: id('invoice').optional().describe('The invoice the task is about, if any'),
     assigneeUserId: id('assignee (user)')
       .optional()
-      .describe('A collector, manager or admin of the organization (user id, e.g. from get_context); unassigned when omitted'),
+      .describe(
+        'A collector, manager or admin of the organization (user id, e.g. from get_context); unassigned when omitted',
+      ),
     idempotencyKey,
   })
   .strict();
@@ -49,7 +51,10 @@ const UpdateTaskInput = z
       .describe('New details; null clears them'),
     type: taskType.optional(),
     priority: priority.optional(),
-    dueOn: isoDate('New due day, today or later').nullable().optional().describe('New due day (YYYY-MM-DD, today or later); null clears it'),
+    dueOn: isoDate('New due day, today or later')
+      .nullable()
+      .optional()
+      .describe('New due day (YYYY-MM-DD, today or later); null clears it'),
     idempotencyKey,
   })
   .strict();

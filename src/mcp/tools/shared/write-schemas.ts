@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { money } from './common-schemas';
+import { MAX_APPLICATION_LINES } from '../../../receivables/commands/money-input';
+import type { SettledInvoice } from '../../../receivables/invoices/invoice-postings';
+import { id, money } from './common-schemas';
+import { formatMoney } from './tool-result';
 
 /**
  * Argument and output pieces the write tools share. Every write takes an optional idempotency
@@ -36,3 +39,48 @@ export const settledInvoice = {
   statusBefore: z.string(),
   status: z.string().describe('Invoice status after this call'),
 };
+
+/** [{ invoiceId, amount }] as the money commands take it (receivables/commands/money-input.ts). */
+export const applicationLines = (what: string, min: number) =>
+  z
+    .array(
+      z
+        .object({
+          invoiceId: id('invoice').describe('An open invoice of the same customer, in the same currency'),
+          amount: money.positive().describe('Minor units to put against it, at most its open balance'),
+        })
+        .strict(),
+    )
+    .min(min)
+    .max(MAX_APPLICATION_LINES)
+    .describe(`${what}; one line per invoice, up to ${MAX_APPLICATION_LINES}`);
+
+/** One application a payment or credit memo command made, with the invoice as it left it. */
+export const Application = z.object({
+  applicationId: z.string(),
+  ...settledInvoice,
+  appliedOn: z.string().describe('Day the application takes effect'),
+});
+export type Application = z.infer<typeof Application>;
+
+export function applicationOutput(a: SettledInvoice & { applicationId: string; appliedOn: string }): Application {
+  return {
+    applicationId: a.applicationId,
+    invoiceId: a.invoiceId,
+    invoiceNumber: a.invoiceNumber,
+    amount: a.amount,
+    balanceBefore: a.balanceBefore,
+    balance: a.balance,
+    statusBefore: a.statusBefore,
+    status: a.status,
+    appliedOn: a.appliedOn,
+  };
+}
+
+/** One line per application for a text rendering: amount, invoice, balance before and after. */
+export function applicationLinesText(applications: readonly Application[], currencyCode: string): string[] {
+  return applications.map(
+    (a) =>
+      `  ${formatMoney(a.amount, currencyCode)} to invoice ${a.invoiceNumber} (${a.invoiceId}) on ${a.appliedOn}: balance ${formatMoney(a.balanceBefore, currencyCode)} → ${formatMoney(a.balance, currencyCode)}, ${a.status}`,
+  );
+}
