@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/app-config.service';
+import { pooledQuery } from '../../database/pooled-query';
 import type { Role } from '../../identity/membership.entity';
 import { effectiveScopes } from '../scopes';
 import type { Principal } from './principal';
@@ -37,7 +38,8 @@ export class TokenValidator {
 
   async validate(token: string): Promise<Principal | null> {
     if (!token.startsWith(TOKEN_PREFIXES.accessToken) || token.length > 200) return null;
-    const rows = await this.dataSource.query<TokenRow[]>(
+    const rows = await pooledQuery<TokenRow>(
+      this.dataSource,
       `SELECT t.kind, t.expires_at <= now() AS expired,
               g.id AS "grantId", g.org_id AS "orgId", g.user_id AS "userId", g.client_id AS "clientId",
               coalesce(t.scopes, g.scopes) AS scopes, g.resource, g.revoked_at IS NOT NULL AS revoked, g.expires_at <= now() AS "grantExpired",
