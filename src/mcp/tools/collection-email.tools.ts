@@ -16,14 +16,16 @@ const DraftEmailInput = z
     customerId: id('customer').describe('The customer to write to'),
     tone: z
       .enum(EMAIL_TONES)
-      .describe('friendly (a reminder), firm (overdue, please pay now) or final (last notice before escalation)'),
+      .describe(
+        'friendly (a reminder), firm (overdue, please pay now) or final (last notice before escalation)',
+      ),
     invoiceIds: z
       .array(z.string().uuid())
       .min(1)
       .max(100)
       .optional()
       .describe(
-        "Open invoices of that customer to ask for (up to 100); default every overdue one (a friendly reminder with nothing overdue lists the open ones)",
+        'Open invoices of that customer to ask for (up to 100); default every overdue one (a friendly reminder with nothing overdue lists the open ones)',
       ),
   })
   .strict();
@@ -111,7 +113,7 @@ export class CollectionEmailTools {
   @Tool({
     name: 'draft_collection_email',
     description:
-      "Drafts a collections email to a customer from its real account state: overdue invoices with days past due, totals per currency, disputed or promised invoices left out and mentioned, a recent broken promise recalled in firm and final tones. It sends nothing and changes nothing: show the draft and its warnings to the user, who sends it themselves.",
+      'Drafts a collections email to a customer from its real account state: overdue invoices with days past due, totals per currency, disputed or promised invoices left out and mentioned, a recent broken promise recalled in firm and final tones. It sends nothing and changes nothing: show the draft and its warnings to the user, who sends it themselves.',
     parameters: DraftEmailInput,
     outputSchema: DraftEmailOutput,
     annotations: readOnly('Draft collection email'),

@@ -13,13 +13,19 @@ import type { ToolResult } from './shared/tool-result';
 import { idempotencyKey } from './shared/write-schemas';
 
 const email = z.string().min(3).max(254).describe('Email address, e.g. ap@customer.com; unique per customer');
-const phone = z.string().min(3).max(40).describe('Phone number: digits with optional +, spaces, dashes, brackets');
+const phone = z
+  .string()
+  .min(3)
+  .max(40)
+  .describe('Phone number: digits with optional +, spaces, dashes, brackets');
 const jobTitle = z.string().min(1).max(200).describe('Job title or role at the customer, e.g. "AP Manager"');
 const flags = {
   isPrimary: z
     .boolean()
     .optional()
-    .describe("The customer's main contact; making one primary makes the previous primary an ordinary contact"),
+    .describe(
+      "The customer's main contact; making one primary makes the previous primary an ordinary contact",
+    ),
   isBilling: z.boolean().optional().describe('Receives invoices, statements and reminder emails'),
   optedOut: z.boolean().optional().describe('Asked not to be contacted by collections'),
 };

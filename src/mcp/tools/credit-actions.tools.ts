@@ -21,7 +21,9 @@ import {
 
 const ApplyCreditMemoInput = z
   .object({
-    creditMemoId: id('credit memo').describe('The credit memo with unused credit (e.g. from search_credit_memos)'),
+    creditMemoId: id('credit memo').describe(
+      'The credit memo with unused credit (e.g. from search_credit_memos)',
+    ),
     applications: applicationLines(
       "Open invoices of the memo's customer to settle, totalling at most the memo's remaining credit",
       1,

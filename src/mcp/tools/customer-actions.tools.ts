@@ -30,7 +30,9 @@ const AssignCollectorInput = z
       ),
     collectorUserId: id('collector (user)')
       .nullable()
-      .describe('A collector, manager or admin of the organization (user id), or null to remove the collector'),
+      .describe(
+        'A collector, manager or admin of the organization (user id), or null to remove the collector',
+      ),
     idempotencyKey,
   })
   .strict();
@@ -45,13 +47,21 @@ const tags = (what: string, min: number) =>
     );
 
 const SetTagsInput = z
-  .object({ customerId, tags: tags('The complete new list of tags; an empty list removes them all', 0), idempotencyKey })
+  .object({
+    customerId,
+    tags: tags('The complete new list of tags; an empty list removes them all', 0),
+    idempotencyKey,
+  })
   .strict();
 const AddTagsInput = z
   .object({ customerId, tags: tags('Tags to add; the customer keeps its other tags', 1), idempotencyKey })
   .strict();
 const RemoveTagsInput = z
-  .object({ customerId, tags: tags('Tags to remove; tags the customer does not have are ignored', 1), idempotencyKey })
+  .object({
+    customerId,
+    tags: tags('Tags to remove; tags the customer does not have are ignored', 1),
+    idempotencyKey,
+  })
   .strict();
 
 const PauseDunningInput = z
@@ -106,7 +116,11 @@ function tagsOutput(r: CustomerTagsResult): ToolResult<TagsOutput> {
 
 function dunningOutput(r: DunningResult, text: string): ToolResult<DunningOutput> {
   return toolResult(
-    { customerId: r.customerId, dunningPausedUntil: r.dunningPausedUntil, dunningPauseReason: r.dunningPauseReason },
+    {
+      customerId: r.customerId,
+      dunningPausedUntil: r.dunningPausedUntil,
+      dunningPauseReason: r.dunningPauseReason,
+    },
     text,
   );
 }
@@ -237,6 +251,9 @@ export class CustomerActionTools {
   ): Promise<ToolResult<DunningOutput>> {
     const { idempotencyKey: key, customerId: target, ...options } = input;
     const result = await this.customers.resumeDunning(commandContextOf(context, key), target, options);
-    return dunningOutput(result, `Dunning resumed for customer ${result.customerId}: reminders may go out again.`);
+    return dunningOutput(
+      result,
+      `Dunning resumed for customer ${result.customerId}: reminders may go out again.`,
+    );
   }
 }

@@ -1,3 +1,4 @@
+import { ForbiddenError } from '../../common/errors/app-error';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { Tool, ToolScopes } from '@rekog/mcp-nest';
 import type { McpContext } from '@rekog/mcp-nest';
@@ -5,7 +6,7 @@ import { z } from 'zod';
 import { DISPUTE_OUTCOMES, DisputeCommands } from '../../receivables/disputes/dispute.commands';
 import type { DisputeResult, ResolveDisputeResult } from '../../receivables/disputes/dispute.commands';
 import { DISPUTE_REASONS, DISPUTE_STATUSES } from '../../receivables/disputes/dispute.entity';
-import { commandContextOf } from '../principal';
+import { commandContextOf, principalOf } from '../principal';
 import { write } from './shared/annotations';
 import { ArTools } from './shared/ar-tools.decorator';
 import { id, money } from './shared/common-schemas';
@@ -220,6 +221,13 @@ export class DisputeActionTools {
     @Ctx() context: McpContext,
   ): Promise<ToolResult<ResolveDisputeOutput>> {
     const { idempotencyKey: key, disputeId: target, ...resolution } = input;
+    // A credit memo lowers what the customer owes: a money movement, so it needs payments:write
+    // like apply_credit_memo, whatever ar:write allows (DESIGN.md, Scopes and roles).
+    if (resolution.creditMemo && !principalOf(context).scopes.includes('payments:write')) {
+      throw new ForbiddenError(
+        'Resolving a dispute with a credit memo moves money and needs the payments:write permission; resolve it without creditMemo, or ask a manager.',
+      );
+    }
     const result = await this.disputes.resolveDispute(commandContextOf(context, key), target, resolution);
     const { invoice, creditMemo } = result;
     const lines = [

@@ -18,12 +18,16 @@ const WriteOffInput = z
     amount: money
       .positive()
       .optional()
-      .describe('Minor units to write off; default the whole open balance (which closes the invoice as written_off)'),
+      .describe(
+        'Minor units to write off; default the whole open balance (which closes the invoice as written_off)',
+      ),
     reason: z
       .string()
       .min(1)
       .max(500)
-      .describe('Why the money will not be collected (bankruptcy, small balance, settlement...); kept in the audit log'),
+      .describe(
+        'Why the money will not be collected (bankruptcy, small balance, settlement...); kept in the audit log',
+      ),
     idempotencyKey,
   })
   .strict();

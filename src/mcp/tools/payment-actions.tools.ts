@@ -30,10 +30,17 @@ const RecordPaymentInput = z
   .object({
     customerId: id('customer').describe('The paying customer'),
     amount: money.positive().describe('Amount received in minor units (1234 = 12.34)'),
-    currency: currency.describe("ISO-4217 code as credited by the bank: the customer's currency or one it is invoiced in"),
+    currency: currency.describe(
+      "ISO-4217 code as credited by the bank: the customer's currency or one it is invoiced in",
+    ),
     receivedOn: isoDate("Day the money arrived, not after today (organization's time zone)"),
     method: z.enum(PAYMENT_METHODS).describe('How it was paid'),
-    reference: z.string().min(1).max(200).optional().describe('Check number, wire reference or remittance id'),
+    reference: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe('Check number, wire reference or remittance id'),
     memo: z.string().min(1).max(2_000).optional().describe('Remittance advice text or other notes'),
     applications: applicationLines(
       'Invoices to settle with it right away, totalling at most the amount; the rest stays unapplied',

@@ -63,7 +63,9 @@ export const Application = z.object({
 });
 export type Application = z.infer<typeof Application>;
 
-export function applicationOutput(a: SettledInvoice & { applicationId: string; appliedOn: string }): Application {
+export function applicationOutput(
+  a: SettledInvoice & { applicationId: string; appliedOn: string },
+): Application {
   return {
     applicationId: a.applicationId,
     invoiceId: a.invoiceId,
