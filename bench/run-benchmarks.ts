@@ -1,13 +1,14 @@
 import { destroyPostgresServer, startPostgresServer } from '../test/support/postgres-server';
 import type { PostgresServer } from '../test/support/postgres-server';
+import { runOAuthBench } from './oauth.bench';
 import { parseQueriesBenchArguments, runQueriesBench } from './queries.bench';
 import { runSeedBench } from './seed.bench';
 
 /**
- * `npm run bench`: the demo seeding benchmark, then the query benchmark, on one PostgreSQL server
- * (DATABASE_URL, or a throw-away one started here). Arguments go to the query benchmark
- * (--invoices N, --seed S, --today YYYY-MM-DD, --fresh); --seed and --today also to the seeding
- * one, whose default-data time joins the final table. Exits 1 when any target is missed.
+ * `npm run bench`: the demo seeding benchmark, the query benchmark, then the OAuth benchmark, on one
+ * PostgreSQL server (DATABASE_URL, or a throw-away one started here). Arguments go to the query
+ * benchmark (--invoices N, --seed S, --today YYYY-MM-DD, --fresh); --seed and --today also to the
+ * seeding one, whose default-data time joins the final table. Exits 1 when any target is missed.
  *
  *   npm run bench -- --invoices 1000000
  */
@@ -23,8 +24,10 @@ async function main(): Promise<void> {
     console.log('== bench/seed.bench: demo seeding ==');
     const { demoSeedMs } = await runSeedBench({ seed: options.seed, today: options.today }, serverUrl);
     console.log('\n== bench/queries.bench: search and analytics ==');
-    const passed = await runQueriesBench({ ...options, serverUrl, demoSeedMs });
-    process.exitCode = passed ? 0 : 1;
+    const queriesPassed = await runQueriesBench({ ...options, serverUrl, demoSeedMs });
+    console.log('\n== bench/oauth.bench: token endpoint, login, bearer check ==');
+    const oauthPassed = await runOAuthBench({ serverUrl, seconds: 10 });
+    process.exitCode = queriesPassed && oauthPassed ? 0 : 1;
   } finally {
     if (server) destroyPostgresServer(server);
   }
