@@ -13,6 +13,7 @@ import type { McpRuntime } from './mcp-runtime';
 import { OriginGuard } from './origin.guard';
 import { CollectionsPrompts } from './prompts/collections.prompts';
 import { RecordResources } from './resources/records.resources';
+import { ToolCallLimiter } from './tool-call-limiter';
 import { ToolCallsInterceptor } from './tool-calls.interceptor';
 import { ActivityActionTools } from './tools/activity-actions.tools';
 import { AnalyticsTools } from './tools/analytics.tools';
@@ -94,6 +95,7 @@ export class McpModule {
       ],
       providers: [
         OriginGuard,
+        ToolCallLimiter,
         ToolCallsInterceptor,
         SseSessions,
         LoopbackDispatcher,

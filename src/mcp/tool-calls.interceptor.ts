@@ -3,12 +3,11 @@ import type { CallHandler, ExecutionContext, NestInterceptor } from '@nestjs/com
 import type { McpContext } from '@rekog/mcp-nest';
 import type { Request } from 'express';
 import type { Observable } from 'rxjs';
-import { tap } from 'rxjs';
+import { from, mergeMap, tap } from 'rxjs';
 import { UnavailableError } from '../common/errors/app-error';
-import { AppConfig } from '../config/app-config.service';
 import type { Principal } from '../oauth/tokens/principal';
+import { ToolCallLimiter } from './tool-call-limiter';
 
-const WINDOW_MS = 60_000;
 /** Argument names whose values are never logged. */
 const SECRET_ARGUMENT = /token|secret|password|authorization|cookie/i;
 /** Free text is logged by length only: it may hold customer data the log has no business keeping. */
@@ -28,15 +27,12 @@ export function redactArguments(args: unknown): unknown {
 /**
  * Every tool call: a per-connection rate limit (MCP tools "Rate limit tool invocations"; security.md
  * J7) and one structured log line with who, where, which client, which tool, the outcome and the
- * duration — arguments redacted. The count is per replica; with N replicas a connection may make
- * up to N times the limit, which still bounds a runaway agent.
+ * duration — arguments redacted.
  */
 @Injectable()
 export class ToolCallsInterceptor implements NestInterceptor {
   private readonly logger = new Logger('ToolCalls');
-  private readonly windows = new Map<string, { started: number; count: number }>();
-
-  constructor(private readonly config: AppConfig) {}
+  constructor(private readonly limiter: ToolCallLimiter) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const mcp = context.switchToRpc().getContext<McpContext>();
@@ -60,32 +56,23 @@ export class ToolCallsInterceptor implements NestInterceptor {
         clientId: principal?.clientId,
         arguments: redactArguments(params?.arguments),
       });
-    if (principal && !this.allow(principal.grantId, started)) {
-      log('rate_limited');
-      throw new UnavailableError(
-        `Too many tool calls on this connection (limit ${this.config.mcp.toolCallsPerMinute} per minute).`,
-      );
-    }
-    return next.handle().pipe(
+    const allowed = principal ? this.limiter.allow(principal.grantId) : Promise.resolve(true);
+    return from(allowed).pipe(
+      mergeMap((ok) => {
+        if (!ok) {
+          log('rate_limited');
+          throw new UnavailableError(
+            `Too many tool calls on this connection (limit ${this.limiter.limitPerMinute} per minute).`,
+          );
+        }
+        return next.handle();
+      }),
       tap({
         next: (result) => log((result as { isError?: boolean } | undefined)?.isError ? 'error' : 'ok'),
-        error: () => log('error'),
+        error: (error: unknown) => {
+          if (!(error instanceof UnavailableError && /Too many tool calls/.test(error.message))) log('error');
+        },
       }),
     );
-  }
-
-  private allow(grantId: string, now: number): boolean {
-    const window = this.windows.get(grantId);
-    if (!window || now - window.started >= WINDOW_MS) {
-      if (this.windows.size > 10_000) this.evict(now);
-      this.windows.set(grantId, { started: now, count: 1 });
-      return true;
-    }
-    window.count++;
-    return window.count <= this.config.mcp.toolCallsPerMinute;
-  }
-
-  private evict(now: number): void {
-    for (const [key, window] of this.windows) if (now - window.started >= WINDOW_MS) this.windows.delete(key);
   }
 }
