@@ -4,11 +4,11 @@ import type { McpContext } from '@rekog/mcp-nest';
 import { z } from 'zod';
 import { PAYMENT_METHODS, PAYMENT_STATUSES } from '../../receivables/payments/payment.entity';
 import { PAYMENT_SORTS, PaymentQueries } from '../../receivables/payments/payment.queries';
-import type { PaymentRow } from '../../receivables/payments/payment.queries';
+import type { PaymentDetail, PaymentRow } from '../../receivables/payments/payment.queries';
 import { principalOf } from '../principal';
 import { readOnly } from './shared/annotations';
 import { ArTools } from './shared/ar-tools.decorator';
-import { amountRange, currency, direction, money, view } from './shared/common-schemas';
+import { amountRange, currency, direction, id, money, view } from './shared/common-schemas';
 import { dateRange, idList } from './shared/filter-schemas';
 import { pageArguments, pageFooter, pageOutput } from './shared/paging';
 import { formatMoney, toolResult } from './shared/tool-result';
@@ -122,6 +122,47 @@ export class PaymentTools {
         nextCursor: page.nextCursor,
       },
       ['Payments:', ...lines, pageFooter(page, 'payments')].join('\n'),
+    );
+  }
+
+  @Tool({
+    name: 'get_payment',
+    description:
+      'One payment in full and where its money went: every application to an invoice (number, amount, date), including applications taken back (unappliedOn set). Use before apply_payment or unapply_payment to see what is left.',
+    parameters: z.object({ paymentId: id('payment') }).strict(),
+    outputSchema: z.object({
+      payment: PaymentFull.extend({
+        applications: z.array(
+          z.object({
+            id: z.string(),
+            invoiceId: z.string(),
+            invoiceNumber: z.string(),
+            amount: money,
+            appliedOn: z.string(),
+            unappliedOn: z.string().nullable().describe('Set when this application was taken back'),
+          }),
+        ),
+      }),
+    }),
+    annotations: readOnly('Get payment'),
+  })
+  @ToolScopes(['ar:read'])
+  async getPayment(
+    @Payload() input: { paymentId: string },
+    @Ctx() context: McpContext,
+  ): Promise<ToolResult<{ payment: PaymentDetail }>> {
+    const payment = await this.payments.getPayment(principalOf(context).orgId, input.paymentId);
+    const lines = payment.applications.map(
+      (a) =>
+        `- ${formatMoney(a.amount, payment.currency)} to invoice ${a.invoiceNumber} on ${a.appliedOn}` +
+        (a.unappliedOn ? ` (taken back ${a.unappliedOn})` : ''),
+    );
+    return toolResult(
+      { payment },
+      [
+        `${payment.number} (${payment.id}) from ${payment.customerName ?? 'an unidentified payer'}: ${formatMoney(payment.amount, payment.currency)} received ${payment.receivedOn}, ${formatMoney(payment.unappliedAmount, payment.currency)} unapplied, ${payment.status}`,
+        ...(lines.length > 0 ? lines : ['Not applied to any invoice yet.']),
+      ].join('\n'),
     );
   }
 }

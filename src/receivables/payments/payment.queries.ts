@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { NotFoundError } from '../../common/errors/app-error';
 import {
   containsPattern,
   parseAmountRange,
@@ -10,6 +11,7 @@ import {
   parseEnumList,
   parseSort,
   parseText,
+  parseUuid,
   parseUuidList,
   readFilter,
 } from '../shared/filters';
@@ -18,6 +20,7 @@ import type { SortDirection } from '../shared/keyset';
 import { isoDate, selectColumns, whereDateRange, whereNumberRange } from '../shared/keyset-search';
 import type { SortSpec } from '../shared/keyset-search';
 import { OrgSettingsReader } from '../shared/org-settings';
+import { readConsistently } from '../shared/read-scope';
 import type { ReadScope } from '../shared/read-scope';
 import { SearchQueries } from '../shared/search.queries';
 import type { SearchDefinition, SearchQuery } from '../shared/search.queries';
@@ -155,9 +158,44 @@ const PAYMENT_SEARCH: SearchDefinition<ParsedPaymentFilter, PaymentRow> = {
   toRow: (raw) => raw as unknown as PaymentRow,
 };
 
+/** One application of a payment to an invoice; a taken-back one has unappliedOn set. */
+export interface PaymentApplicationRow {
+  id: string;
+  invoiceId: string;
+  invoiceNumber: string;
+  amount: number;
+  appliedOn: string;
+  unappliedOn: string | null;
+}
+
+export interface PaymentDetail extends PaymentRow {
+  /** Every application, newest first, including those taken back (their unappliedOn is set). */
+  applications: PaymentApplicationRow[];
+}
+
 @Injectable()
 export class PaymentQueries extends SearchQueries<PaymentFilter, ParsedPaymentFilter, PaymentRow> {
   constructor(dataSource: DataSource, settings: OrgSettingsReader) {
     super(dataSource, settings, PAYMENT_SEARCH);
+  }
+
+  /** One payment and where its money went, read from one snapshot. */
+  async getPayment(orgId: string, id: string): Promise<PaymentDetail> {
+    const paymentId = parseUuid(id, 'paymentId');
+    return readConsistently(this.dataSource, this.settings, orgId, async (scope) => {
+      const raw = await selectColumns(filtered(scope, parseFilter({})), COLUMNS)
+        .andWhere('p.id = :paymentId', { paymentId })
+        .getRawOne<PaymentRow>();
+      if (!raw) throw new NotFoundError('payment', paymentId);
+      const applications = await scope.manager.query<PaymentApplicationRow[]>(
+        `SELECT a.id, a.invoice_id AS "invoiceId", i.number AS "invoiceNumber", a.amount,
+                to_char(a.applied_on, 'YYYY-MM-DD') AS "appliedOn", to_char(a.unapplied_on, 'YYYY-MM-DD') AS "unappliedOn"
+           FROM payment_applications a JOIN invoices i ON i.org_id = a.org_id AND i.id = a.invoice_id
+          WHERE a.org_id = $1 AND a.payment_id = $2
+          ORDER BY a.applied_on DESC, a.created_at DESC, a.id`,
+        [scope.orgId, paymentId],
+      );
+      return { ...raw, applications };
+    });
   }
 }

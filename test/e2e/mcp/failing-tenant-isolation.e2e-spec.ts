@@ -65,6 +65,7 @@ const TEMPLATES: Record<string, Case[]> = {
   ],
   get_invoice: [notFound((a) => ({ invoiceId: a.invoice }))],
   search_payments: [filter((a) => ({ customerIds: [a.customer] }))],
+  get_payment: [notFound((a) => ({ paymentId: a.payment }))],
   search_credit_memos: [filter((a) => ({ customerIds: [a.customer] }))],
   search_disputes: [
     filter((a) => ({ customerIds: [a.customer] })),

@@ -38,6 +38,7 @@ const READ_TOOLS = [
   'search_invoices',
   'get_invoice',
   'search_payments',
+  'get_payment',
   'search_credit_memos',
   'search_disputes',
   'search_promises',
@@ -363,6 +364,23 @@ describe('read tools over MCP (SDK v2 client, real OAuth token)', () => {
       assert.deepEqual(idsOf(all), [ids.p3, ids.p1, ids.p2]);
       const acme = await ok<PageOf<Row>>('search_payments', { customerIds: [ids.acme] });
       assert.deepEqual(idsOf(acme), [ids.p1]);
+    });
+
+    it('get_payment: where the money went, and an unknown id is not found', async () => {
+      const { payment } = await ok<{ payment: Row & { applications: Row[] } }>('get_payment', {
+        paymentId: ids.p1,
+      });
+      assert.equal(payment.amount, 20_000);
+      assert.equal(payment.unappliedAmount, 0);
+      assert.deepEqual(
+        payment.applications.map((a) => [a.invoiceId, a.amount, a.unappliedOn]),
+        [[ids.a2, 20_000, null]],
+      );
+      const unapplied = await ok<{ payment: Row & { applications: Row[] } }>('get_payment', {
+        paymentId: ids.p3,
+      });
+      assert.deepEqual(unapplied.payment.applications, []);
+      assert.match(await fails('get_payment', { paymentId: ids.z1 }), /No payment with id/);
     });
 
     it('search_payments rejects an impossible date with the field named', async () => {
