@@ -9,12 +9,11 @@ import { findInOrg, orgToday } from '../commands/org-records';
 import {
   applicationDay,
   assertCanSettle,
-  invoiceAmounts,
   lockInvoices,
-  resettle,
+  postApplications,
   saveInvoiceAmounts,
 } from '../invoices/invoice-postings';
-import type { InvoiceAudit, SettledInvoice } from '../invoices/invoice-postings';
+import type { SettledInvoice } from '../invoices/invoice-postings';
 import { CreditApplication } from './credit-application.entity';
 import { CreditMemo } from './credit-memo.entity';
 import type { CreditMemoStatus } from './credit-memo.entity';
@@ -103,31 +102,11 @@ export class CreditCommands {
         appliedOn: applicationDay(today, invoices.get(line.invoiceId)!, today),
       }));
       const inserted = await manager.getRepository(CreditApplication).insert(rows);
-      const invoiceAudit: InvoiceAudit[] = [];
-      const lines = request.applications.map((line, n): CreditApplicationResult => {
-        const invoice = invoices.get(line.invoiceId)!;
-        const before = invoiceAmounts(invoice);
-        invoice.amountCredited += line.amount;
-        resettle(invoice, rows[n].appliedOn);
-        invoiceAudit.push({
-          invoiceId: invoice.id,
-          invoiceNumber: invoice.number,
-          amount: line.amount,
-          before,
-          after: invoiceAmounts(invoice),
-        });
-        return {
-          applicationId: String(inserted.identifiers[n].id),
-          invoiceId: invoice.id,
-          invoiceNumber: invoice.number,
-          amount: line.amount,
-          appliedOn: rows[n].appliedOn,
-          balanceBefore: before.balance,
-          balance: invoice.balance,
-          statusBefore: before.status,
-          status: invoice.status,
-        };
-      });
+      const { results: lines, audit: invoiceAudit } = postApplications(
+        invoices,
+        rows.map((row, n) => ({ ...row, applicationId: String(inserted.identifiers[n].id) })),
+        'amountCredited',
+      );
       for (const invoice of invoices.values()) await saveInvoiceAmounts(manager, invoice);
 
       const memoBefore = { remainingAmount: memo.remainingAmount, status: memo.status };

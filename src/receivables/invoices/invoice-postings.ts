@@ -168,3 +168,47 @@ export interface SettledInvoice {
   statusBefore: InvoiceStatus;
   status: InvoiceStatus;
 }
+
+/** An application of money (a payment or a credit memo) to one invoice, as posted. */
+export interface PostedApplication extends SettledInvoice {
+  applicationId: string;
+  appliedOn: string;
+}
+
+/**
+ * Posts inserted application rows onto their (locked) invoices: raises amount_paid or
+ * amount_credited, resettles balance and status, and returns both the results and the audit
+ * before/after of each invoice. Payments and credit memos settle invoices the same way.
+ */
+export function postApplications(
+  invoices: Map<string, Invoice>,
+  applications: { invoiceId: string; amount: number; appliedOn: string; applicationId: string }[],
+  column: 'amountPaid' | 'amountCredited',
+): { results: PostedApplication[]; audit: InvoiceAudit[] } {
+  const audit: InvoiceAudit[] = [];
+  const results = applications.map((application): PostedApplication => {
+    const invoice = invoices.get(application.invoiceId) as Invoice;
+    const before = invoiceAmounts(invoice);
+    invoice[column] += application.amount;
+    resettle(invoice, application.appliedOn);
+    audit.push({
+      invoiceId: invoice.id,
+      invoiceNumber: invoice.number,
+      amount: application.amount,
+      before,
+      after: invoiceAmounts(invoice),
+    });
+    return {
+      applicationId: application.applicationId,
+      invoiceId: invoice.id,
+      invoiceNumber: invoice.number,
+      amount: application.amount,
+      appliedOn: application.appliedOn,
+      balanceBefore: before.balance,
+      balance: invoice.balance,
+      statusBefore: before.status,
+      status: invoice.status,
+    };
+  });
+  return { results, audit };
+}

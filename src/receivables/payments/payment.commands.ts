@@ -23,6 +23,7 @@ import {
   assertCanSettle,
   invoiceAmounts,
   lockInvoices,
+  postApplications,
   resettle,
   saveInvoiceAmounts,
 } from '../invoices/invoice-postings';
@@ -468,31 +469,11 @@ export class PaymentCommands {
     }));
     const inserted = await manager.getRepository(PaymentApplication).insert(rows);
 
-    const audit: InvoiceAudit[] = [];
-    const results = lines.map((line, n): PaymentApplicationResult => {
-      const invoice = invoices.get(line.invoiceId)!;
-      const before = invoiceAmounts(invoice);
-      invoice.amountPaid += line.amount;
-      resettle(invoice, rows[n].appliedOn);
-      audit.push({
-        invoiceId: invoice.id,
-        invoiceNumber: invoice.number,
-        amount: line.amount,
-        before,
-        after: invoiceAmounts(invoice),
-      });
-      return {
-        applicationId: String(inserted.identifiers[n].id),
-        invoiceId: invoice.id,
-        invoiceNumber: invoice.number,
-        amount: line.amount,
-        appliedOn: rows[n].appliedOn,
-        balanceBefore: before.balance,
-        balance: invoice.balance,
-        statusBefore: before.status,
-        status: invoice.status,
-      };
-    });
+    const { results, audit } = postApplications(
+      invoices,
+      rows.map((row, n) => ({ ...row, applicationId: String(inserted.identifiers[n].id) })),
+      'amountPaid',
+    );
     for (const invoice of invoices.values()) await saveInvoiceAmounts(manager, invoice);
 
     payment.customerId = customerId;
