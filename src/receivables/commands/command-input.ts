@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../../common/errors/app-error';
 import { isIsoDate } from '../shared/calendar';
-import { parseUuid } from '../shared/filters';
+import { parseUuid, readKnownFields } from '../shared/filters';
 
 /**
  * Validation of write-command input. Commands are called by MCP tools whose zod schemas already
@@ -17,30 +17,13 @@ function invalid(field: string, message: string): InvalidArgumentError {
   return new InvalidArgumentError(`${field} ${message}`, { field });
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/**
- * The command's input object with only known fields: a misspelled optional field must fail
- * loudly rather than be ignored (a model that sends `dueDate` instead of `dueOn` would otherwise
- * think it set a due date).
- */
+/** The command's input object with only known fields (see readKnownFields). */
 export function readInput(
   value: unknown,
   allowed: readonly string[],
   subject: string,
 ): Record<string, unknown> {
-  if (value === undefined || value === null) return {};
-  if (!isPlainObject(value)) throw invalid(subject, 'must be an object.');
-  const unknown = Object.keys(value).filter((key) => !allowed.includes(key));
-  if (unknown.length > 0) {
-    throw new InvalidArgumentError(
-      `${subject} has no field "${unknown[0]}"; the fields it accepts are: ${allowed.join(', ')}.`,
-      { field: unknown[0] },
-    );
-  }
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+  return readKnownFields(value, allowed, subject, 'must be an object.');
 }
 
 /** Trimmed, non-blank text of at most `max` characters. */

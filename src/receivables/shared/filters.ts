@@ -38,14 +38,19 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** A filter object whose keys are all known: a misspelled filter must not silently match everything. */
-export function readFilter(
+/**
+ * An input object whose keys are all known, undefined fields dropped: a misspelled field must
+ * fail loudly rather than be ignored (a filter would silently match everything; a command would
+ * silently not set what the caller thinks it set).
+ */
+export function readKnownFields(
   value: unknown,
   allowed: readonly string[],
   subject: string,
+  shape: string,
 ): Record<string, unknown> {
   if (value === undefined || value === null) return {};
-  if (!isPlainObject(value)) throw invalid(subject, 'must be an object of filter fields.');
+  if (!isPlainObject(value)) throw invalid(subject, shape);
   const unknown = Object.keys(value).filter((key) => !allowed.includes(key));
   if (unknown.length > 0) {
     throw new InvalidArgumentError(
@@ -55,6 +60,14 @@ export function readFilter(
   }
   // Undefined fields are as good as absent, so they do not change the cursor fingerprint either.
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+}
+
+export function readFilter(
+  value: unknown,
+  allowed: readonly string[],
+  subject: string,
+): Record<string, unknown> {
+  return readKnownFields(value, allowed, subject, 'must be an object of filter fields.');
 }
 
 export function readPageRequest(value: unknown): PageRequest {
