@@ -27,6 +27,12 @@ export interface OAuthConfig {
   issuer: string;
   /** The MCP endpoint users paste into their client; tokens are bound to it (RFC 8707). */
   resource: string;
+  /**
+   * Every resource tokens may be issued for: the MCP endpoint and the legacy SSE endpoint, which
+   * clients on the 2024-11-05 transport name as their resource (their SDKs check that the
+   * protected-resource metadata matches the URL they were given).
+   */
+  resources: string[];
   allowedRedirectSchemes: string[];
   registrationsPerHour: number;
   loginSessionSeconds: number;
@@ -102,6 +108,7 @@ export class AppConfig {
     this.oauth = {
       issuer: this.publicUrl,
       resource: `${this.publicUrl}/v1/mcp`,
+      resources: [`${this.publicUrl}/v1/mcp`, `${this.publicUrl}/v1/sse`],
       allowedRedirectSchemes: env.OAUTH_ALLOWED_REDIRECT_SCHEMES,
       registrationsPerHour: env.OAUTH_REGISTRATIONS_PER_HOUR,
       loginSessionSeconds: env.LOGIN_SESSION_TTL_SECONDS,

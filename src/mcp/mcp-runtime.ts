@@ -1,6 +1,9 @@
 import { McpStrategy, StreamableHttpTransport } from '@rekog/mcp-nest';
+import type { ToolAuthorizationService } from '@rekog/mcp-nest';
 import type { AppConfig } from '../config/app-config.service';
+import { roleAllows, SCOPES } from '../oauth/scopes';
 import { protectedResourceMetadataUrl } from '../oauth/tokens/bearer-challenge';
+import type { Principal } from '../oauth/tokens/principal';
 import { SERVER_INSTRUCTIONS } from './server-instructions';
 
 export interface McpRuntime {
@@ -29,5 +32,28 @@ export function createMcpRuntime(config: AppConfig, version: string): McpRuntime
     instructions: SERVER_INSTRUCTIONS,
     transports: [transport],
   });
+  listToolsByRole(strategy);
   return { strategy, transport };
+}
+
+/**
+ * tools/list shows every tool the user's ROLE may use, while tools/call still requires the
+ * GRANT's scopes. Clients connect with the minimal scope (DESIGN.md: ar:read in the challenge);
+ * a model can only step up to a write scope through a tool it can see: calling it answers 403
+ * insufficient_scope and the client asks the user for more (MCP authorization, "Scope Challenge
+ * Handling"). A viewer still never sees a write tool. mcp-nest 2.0.5 (pinned exactly) filters the
+ * list and checks calls through one ToolAuthorizationService instance; only its list-time check is
+ * wrapped here.
+ */
+function listToolsByRole(strategy: McpStrategy): void {
+  const auth = (strategy as unknown as { authService: ToolAuthorizationService }).authService;
+  const canAccessTool = auth.canAccessTool.bind(auth);
+  auth.canAccessTool = (user, tool, allowUnauthenticated) => {
+    const principal = user as unknown as Partial<Principal> | undefined;
+    const listing =
+      principal?.role !== undefined
+        ? { ...user, scopes: SCOPES.filter((s) => roleAllows(principal.role!, s)) }
+        : user;
+    return canAccessTool(listing, tool, allowUnauthenticated);
+  };
 }

@@ -1,7 +1,8 @@
-import { Ctx, Payload } from '@nestjs/microservices';
+import { Ctx, Payload, RpcException } from '@nestjs/microservices';
 import { ResourceTemplate } from '@rekog/mcp-nest';
 import type { McpContext } from '@rekog/mcp-nest';
-import { ForbiddenError } from '../../common/errors/app-error';
+import { ProtocolError, ProtocolErrorCode } from '@modelcontextprotocol/server';
+import { AppError, ForbiddenError } from '../../common/errors/app-error';
 import { CustomerQueries } from '../../receivables/customers/customer.queries';
 import { InvoiceQueries } from '../../receivables/invoices/invoice.queries';
 import { principalOf } from '../principal';
@@ -9,6 +10,21 @@ import { ArTools } from '../tools/shared/ar-tools.decorator';
 
 interface ReadResult {
   contents: { uri: string; mimeType: string; text: string }[];
+}
+
+/**
+ * A resource that does not exist (or a malformed id in its URI) is a JSON-RPC -32602 with the URI
+ * in error.data (MCP 2026-07-28, SEP-2164), not an internal error.
+ */
+async function notFoundAsInvalidParams<T>(uri: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (error instanceof AppError && (error.code === 'not_found' || error.code === 'invalid_argument')) {
+      throw new RpcException(new ProtocolError(ProtocolErrorCode.InvalidParams, error.message, { uri }));
+    }
+    throw error;
+  }
 }
 
 /**
@@ -34,7 +50,9 @@ export class RecordResources {
     @Ctx() context: McpContext,
   ): Promise<ReadResult> {
     const orgId = this.readableOrg(context);
-    const detail = await this.customers.getCustomer(orgId, params.customerId);
+    const detail = await notFoundAsInvalidParams(params.uri, () =>
+      this.customers.getCustomer(orgId, params.customerId),
+    );
     return { contents: [{ uri: params.uri, mimeType: 'application/json', text: JSON.stringify(detail) }] };
   }
 
@@ -49,7 +67,9 @@ export class RecordResources {
     @Ctx() context: McpContext,
   ): Promise<ReadResult> {
     const orgId = this.readableOrg(context);
-    const detail = await this.invoices.getInvoice(orgId, params.invoiceId);
+    const detail = await notFoundAsInvalidParams(params.uri, () =>
+      this.invoices.getInvoice(orgId, params.invoiceId),
+    );
     return { contents: [{ uri: params.uri, mimeType: 'application/json', text: JSON.stringify(detail) }] };
   }
 

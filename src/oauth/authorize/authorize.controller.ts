@@ -32,7 +32,7 @@ export class AuthorizeController {
   ): Promise<void> {
     const outcome = await runAuthorizeChecks(query, {
       clients: this.clients,
-      resource: this.config.oauth.resource,
+      resource: this.config.oauth.resources,
     });
     response.setHeader('Cache-Control', 'no-store');
     if (!outcome.ok) {

@@ -92,6 +92,12 @@ export class ConnectionsController {
     if (!this.browser.verifyCsrf(session, body.csrf_token)) return this.forbidden(response);
     await this.sessions.end(session);
     clearSessionCookie(response, this.config);
+    // 303 to a page of its own: reloading it must not re-send the sign-out form (RFC 9700 §4.12).
+    seeOther(response, '/account/signed-out');
+  }
+
+  @Get('signed-out')
+  signedOut(@Res() response: Response): void {
     sendPage(response, renderSignedOutPage());
   }
 

@@ -40,8 +40,19 @@ export class MetadataController {
   @Get(['oauth-protected-resource', 'oauth-protected-resource/v1/mcp'])
   @Header('Cache-Control', 'public, max-age=300')
   protectedResource(): Record<string, unknown> {
+    return this.protectedResourceFor(this.config.oauth.resource);
+  }
+
+  /** The legacy SSE endpoint's own metadata: its clients check that `resource` is the URL they use. */
+  @Get('oauth-protected-resource/v1/sse')
+  @Header('Cache-Control', 'public, max-age=300')
+  legacySseResource(): Record<string, unknown> {
+    return this.protectedResourceFor(`${this.config.oauth.issuer}/v1/sse`);
+  }
+
+  private protectedResourceFor(resource: string): Record<string, unknown> {
     return {
-      resource: this.config.oauth.resource,
+      resource,
       authorization_servers: [this.config.oauth.issuer],
       // MCP 2026-07-28 §Refresh Tokens: offline_access is advertised by the AS only.
       scopes_supported: [...RESOURCE_SCOPES],

@@ -15,7 +15,7 @@ export function renderErrorPage(view: ErrorPageView): string {
     <h1>${view.title}</h1>
     <p>${view.message}</p>
     ${view.hint ? html`<p class="muted">${view.hint}</p>` : ''}
-    ${view.continueTo ? html`<p><a class="button" href="${view.continueTo.href}">${view.continueTo.label}</a></p>` : ''}
+    ${view.continueTo ? html`<p><a class="button button-primary" href="${view.continueTo.href}">${view.continueTo.label}</a></p>` : ''}
   </div>`;
   return renderPage({ title: view.title, body });
 }

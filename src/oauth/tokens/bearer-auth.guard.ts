@@ -43,7 +43,8 @@ export class BearerAuthGuard extends AuthGuard('bearer') {
 
   private reject(context: ExecutionContext, invalidToken?: string): never {
     const response = context.switchToHttp().getResponse<Response>();
-    response.setHeader('WWW-Authenticate', unauthorizedChallenge(this.config, invalidToken));
+    const path = context.switchToHttp().getRequest<Request>().path;
+    response.setHeader('WWW-Authenticate', unauthorizedChallenge(this.config, invalidToken, path));
     response.setHeader('Cache-Control', 'no-store');
     throw new UnauthorizedException(invalidToken ?? 'An access token is required.');
   }

@@ -1,9 +1,13 @@
 import type { AppConfig } from '../../config/app-config.service';
 import { DEFAULT_SCOPES } from '../scopes';
 
-/** The protected-resource metadata URL for the MCP endpoint (RFC 9728 §3.1, path-inserted form). */
-export function protectedResourceMetadataUrl(config: AppConfig): string {
-  return `${config.oauth.issuer}/.well-known/oauth-protected-resource/v1/mcp`;
+/**
+ * The protected-resource metadata URL (RFC 9728 §3.1, path-inserted form) of the endpoint a request
+ * went to: the legacy SSE endpoint has its own, everything else is the MCP endpoint's.
+ */
+export function protectedResourceMetadataUrl(config: AppConfig, requestPath = '/v1/mcp'): string {
+  const endpoint = requestPath.startsWith('/v1/sse') ? '/v1/sse' : '/v1/mcp';
+  return `${config.oauth.issuer}/.well-known/oauth-protected-resource${endpoint}`;
 }
 
 const quoted = (value: string): string => `"${value.replace(/["\\]/g, '')}"`;
@@ -13,9 +17,13 @@ const quoted = (value: string): string => `"${value.replace(/["\\]/g, '')}"`;
  * §5.3); a bad token → invalid_token. Always the metadata URL and the minimal scope (mcp-auth.md D2,
  * D4, D6).
  */
-export function unauthorizedChallenge(config: AppConfig, invalidToken?: string): string {
+export function unauthorizedChallenge(
+  config: AppConfig,
+  invalidToken?: string,
+  requestPath?: string,
+): string {
   const parts = [
-    `resource_metadata=${quoted(protectedResourceMetadataUrl(config))}`,
+    `resource_metadata=${quoted(protectedResourceMetadataUrl(config, requestPath))}`,
     `scope=${quoted(DEFAULT_SCOPES.join(' '))}`,
   ];
   if (invalidToken) parts.unshift(`error="invalid_token"`, `error_description=${quoted(invalidToken)}`);

@@ -56,8 +56,9 @@ export class TokenValidator {
     const row = rows[0];
     if (!row || row.kind !== 'access' || row.expired || row.revoked || row.grantExpired) return null;
     if (row.userDisabled || row.clientDisabled) return null;
-    // RFC 8707 / MCP authorization: accept only tokens issued for this resource (audience).
-    if (row.resource !== this.config.oauth.resource) return null;
+    // RFC 8707 / MCP authorization: accept only tokens issued for our resources (audience). The
+    // MCP and legacy SSE endpoints serve the same data, so a token for either works on both.
+    if (!this.config.oauth.resources.includes(row.resource)) return null;
     if (row.staleLastUse) await this.touch(row.grantId);
     return {
       userId: row.userId,

@@ -115,6 +115,40 @@ describe('the MCP endpoint behind OAuth', () => {
     assert.equal(status, 403);
   });
 
+  it('lists the write tools a role allows even on a read-only grant, and answers their call with a 403 step-up', async () => {
+    await app.createUser('collector@acme.example', [{ orgId, role: 'collector' }]);
+    const readOnly = await obtainTokens(
+      app,
+      { email: 'collector@acme.example' },
+      { overrides: { scope: 'ar:read' } },
+    );
+    const client = await connect(new URL(app.resource), readOnly.access_token, 'legacy');
+    try {
+      const names = (await client.listTools()).tools.map((t) => t.name);
+      assert.ok(names.includes('add_note'), 'collections tools are visible to a collector');
+      assert.ok(!names.includes('record_payment'), 'money tools are not: the role cannot use them');
+    } finally {
+      await client.close();
+    }
+    const call = await rawPost(
+      app,
+      { authorization: `Bearer ${readOnly.access_token}`, 'mcp-protocol-version': '2025-11-25' },
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'tools/call',
+        params: {
+          name: 'add_note',
+          arguments: { customerId: '00000000-0000-4000-8000-000000000000', body: 'x' },
+        },
+      }),
+    );
+    assert.equal(call.status, 403);
+    const challenge = call.headers.get('www-authenticate') ?? '';
+    assert.match(challenge, /error="insufficient_scope"/);
+    assert.match(challenge, /scope="ar:write"/);
+  });
+
   it('refuses a body over the size limit with 413', async () => {
     const big = JSON.stringify({
       jsonrpc: '2.0',

@@ -100,7 +100,8 @@ describe('the login and consent pages resist forgery, mix-ups and guessing', () 
     const answer = await browser.post('/account/sign-out', {
       csrf_token: formFields(connections.body).csrf_token,
     });
-    assert.equal(answer.status, 200, 'signed out');
+    assert.equal(answer.status, 303, 'signed out');
+    assert.equal(answer.location, '/account/signed-out');
   }
 
   describe('H1: consent and login POSTs are bound to this browser’s session', () => {

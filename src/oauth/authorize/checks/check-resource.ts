@@ -1,28 +1,26 @@
-// Rule: tokens are only issued for our MCP endpoint; another resource is invalid_target
-// (RFC 8707 §2). A client that sends none gets tokens bound to the MCP endpoint anyway.
+// Rule: tokens are only issued for our MCP endpoints (/v1/mcp, or /v1/sse for legacy clients);
+// another resource is invalid_target (RFC 8707 §2). A client that sends none gets tokens bound to
+// the MCP endpoint.
 import { InvalidTargetError } from '../../oauth.errors';
 import { single } from '../authorization-parameters';
 import type { AuthorizeContext } from '../authorization-parameters';
 
-export function resourceProblem(resource: string, ourResource: string): string | undefined {
+/** Our resource the parameter names (a trailing slash tolerated), or InvalidTargetError. */
+export function matchResource(resource: string, ours: readonly string[]): string {
   let url: URL;
   try {
     url = new URL(resource);
   } catch {
-    return 'resource must be an absolute URI';
+    throw new InvalidTargetError('resource must be an absolute URI.');
   }
-  if (url.hash !== '' || resource.includes('#')) return 'resource must not contain a fragment';
-  if (resource !== ourResource && resource !== `${ourResource}/`) {
-    return `this server only issues tokens for ${ourResource}`;
-  }
-  return undefined;
+  if (url.hash !== '' || resource.includes('#'))
+    throw new InvalidTargetError('resource must not contain a fragment.');
+  const matched = ours.find((r) => resource === r || resource === `${r}/`);
+  if (!matched) throw new InvalidTargetError(`this server only issues tokens for ${ours[0]}.`);
+  return matched;
 }
 
-export function checkResource(context: AuthorizeContext, ourResource: string): void {
+export function checkResource(context: AuthorizeContext, ours: readonly string[]): void {
   const resource = single(context.query, 'resource');
-  if (resource !== undefined) {
-    const problem = resourceProblem(resource, ourResource);
-    if (problem) throw new InvalidTargetError(`${problem}.`);
-  }
-  context.resource = ourResource;
+  context.resource = resource === undefined ? ours[0] : matchResource(resource, ours);
 }

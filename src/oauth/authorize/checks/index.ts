@@ -23,7 +23,7 @@ export type AuthorizeOutcome =
 
 export async function runAuthorizeChecks(
   query: Record<string, unknown>,
-  deps: { clients: ClientResolver; resource: string },
+  deps: { clients: ClientResolver; resource: readonly string[] },
 ): Promise<AuthorizeOutcome> {
   const context: AuthorizeContext = { query };
   try {
@@ -42,6 +42,7 @@ export async function runAuthorizeChecks(
       error,
       redirectUri: error.redirectable ? context.redirectUri : undefined,
       state: context.state,
+      client: context.client,
     };
   }
   const parameters: AuthorizationParameters = {

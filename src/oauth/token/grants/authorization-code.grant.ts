@@ -39,7 +39,7 @@ export class AuthorizationCodeGrant {
     const code = requiredFormParameter(body, 'code');
     const redirectUri = requiredFormParameter(body, 'redirect_uri');
     const verifier = formParameter(body, 'code_verifier');
-    checkResourceParameter(formParameter(body, 'resource'), this.config.oauth.resource);
+    checkResourceParameter(formParameter(body, 'resource'), this.config.oauth.resources);
 
     const codeHash = hashSecret(code);
     const stored = await this.dataSource.getRepository(AuthorizationCode).findOneBy({ codeHash });

@@ -79,7 +79,7 @@ export class RefreshTokenGrant {
   async exchange(client: OAuthClient, body: Record<string, unknown>): Promise<TokenResponse> {
     const refreshToken = requiredFormParameter(body, 'refresh_token');
     const scope = formParameter(body, 'scope');
-    checkResourceParameter(formParameter(body, 'resource'), this.config.oauth.resource);
+    checkResourceParameter(formParameter(body, 'resource'), this.config.oauth.resources);
     const requested = scope === undefined ? null : parseScopeParameter(scope);
     if (requested !== null && (!requested || requested.length === 0)) {
       throw new InvalidScopeError('scope must list one or more scopes of the original grant.');

@@ -1,9 +1,6 @@
-import { resourceProblem } from '../../authorize/checks/check-resource';
-import { InvalidTargetError } from '../../oauth.errors';
+import { matchResource } from '../../authorize/checks/check-resource';
 
 /** RFC 8707 §2 at the token endpoint: optional, but when present it must name our MCP endpoint. */
-export function checkResourceParameter(resource: string | undefined, ourResource: string): void {
-  if (resource === undefined) return;
-  const problem = resourceProblem(resource, ourResource);
-  if (problem) throw new InvalidTargetError(`${problem}.`);
+export function checkResourceParameter(resource: string | undefined, ours: readonly string[]): void {
+  if (resource !== undefined) matchResource(resource, ours);
 }
