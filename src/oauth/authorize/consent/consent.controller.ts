@@ -84,11 +84,20 @@ export class ConsentController {
         redirectHost: redirectHost(redirectUri),
         localhostOnly: pending.client.redirectUris.every(isLoopbackRedirect),
         userEmail: user?.email ?? '',
-        scopes: pending.request.scopes.filter(isScope).map((scope) => ({
-          scope,
-          description: SCOPE_DESCRIPTIONS[scope],
-          granted: roleAllows(selected.role, scope),
-        })),
+        scopes: pending.request.scopes.filter(isScope).map((scope) => {
+          // The page has no script, so with several organizations the list cannot follow the
+          // select: a scope some role allows is shown with the dependency spelled out.
+          const allowedIn = memberships.filter((m) => roleAllows(m.role, scope));
+          const everywhere = allowedIn.length === memberships.length;
+          return {
+            scope,
+            description:
+              everywhere || allowedIn.length === 0
+                ? SCOPE_DESCRIPTIONS[scope]
+                : `${SCOPE_DESCRIPTIONS[scope]} (only in ${allowedIn.map((m) => m.orgName).join(', ')}, where your role allows it)`,
+            granted: allowedIn.length > 0,
+          };
+        }),
         organizations: memberships.map((m) => ({ id: m.orgId, name: m.orgName, role: m.role })),
         selectedOrgId: selected.orgId,
       }),
