@@ -51,11 +51,47 @@ module.exports = {
       to: { path: '^src/(admin|identity|cli|demo-data)/' },
     },
     {
+      name: 'admin-uses-oauth-identity-and-audit-only',
+      comment:
+        'admin reads sessions and clients through oauth, users through identity, and of receivables only the audit log (DESIGN.md).',
+      severity: 'error',
+      from: { path: feature('admin') },
+      to: {
+        path: [
+          '^src/(mcp|cli|health|demo-data)/',
+          '^src/receivables/(?!audit/)',
+          '^src/(main|server|app\\.module)\\.ts$',
+        ],
+      },
+    },
+    {
+      name: 'only-the-server-and-cli-reach-admin',
+      comment:
+        'Admin routes exist only on the admin listener: the public AppModule and every feature stay unaware of admin.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: ['^src/(admin|cli)/', '^src/server\\.ts$'] },
+      to: { path: feature('admin') },
+    },
+    {
+      name: 'observability-imports-no-feature',
+      comment: 'Metrics and logging are infrastructure every feature may use, so they use no feature.',
+      severity: 'error',
+      from: { path: feature('observability') },
+      to: { path: '^src/(identity|oauth|receivables|mcp|admin|cli|health|demo-data)/' },
+    },
+    {
       name: 'database-layer-imports-no-feature',
       comment: 'Entities are found by file name so the database layer stays below every feature.',
       severity: 'error',
       from: { path: feature('database') },
       to: { path: '^src/(identity|oauth|receivables|mcp|admin|cli|demo-data)/' },
+    },
+    {
+      name: 'common-imports-no-feature',
+      comment: 'common/ (errors, filters, Redis) serves every feature and depends on none of them.',
+      severity: 'error',
+      from: { path: '^src/common/' },
+      to: { path: '^src/(identity|oauth|receivables|mcp|admin|cli|health|demo-data)/' },
     },
     {
       name: 'no-circular',

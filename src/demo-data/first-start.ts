@@ -32,6 +32,7 @@ export async function startupBanner(config: AppConfig, server: RunningServer): P
     `  MCP URL:  ${config.publicUrl}/v1/mcp`,
     `  Sign in:  ${config.publicUrl}/account/connections  (your connected apps)`,
     `  Health:   ${config.publicUrl}/health/ready`,
+    `  Admin:    ${server.adminUrl}/admin/v1  (support API and /metrics; never expose it publicly)`,
     `  Data:     ${where}`,
     ...demo,
     '',

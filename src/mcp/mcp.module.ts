@@ -7,6 +7,7 @@ import { BearerAuthGuard } from '../oauth/tokens/bearer-auth.guard';
 import { ReceivablesModule } from '../receivables/receivables.module';
 import { LegacySseController } from './legacy-sse/legacy-sse.controller';
 import { LoopbackDispatcher } from './legacy-sse/loopback-dispatcher';
+import { SseRelay } from './legacy-sse/sse-relay';
 import { SseSessions } from './legacy-sse/sse-sessions';
 import { createMcpRuntime } from './mcp-runtime';
 import type { McpRuntime } from './mcp-runtime';
@@ -98,6 +99,7 @@ export class McpModule {
         ToolCallLimiter,
         ToolCallsInterceptor,
         SseSessions,
+        SseRelay,
         LoopbackDispatcher,
         { provide: MCP_RUNTIME, useValue: runtime },
       ],

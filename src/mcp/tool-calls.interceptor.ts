@@ -1,10 +1,11 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { CallHandler, ExecutionContext, NestInterceptor } from '@nestjs/common';
 import type { McpContext } from '@rekog/mcp-nest';
 import type { Request } from 'express';
 import type { Observable } from 'rxjs';
 import { from, mergeMap, tap } from 'rxjs';
 import { UnavailableError } from '../common/errors/app-error';
+import { Metrics } from '../observability/metrics';
 import type { Principal } from '../oauth/tokens/principal';
 import { ToolCallLimiter } from './tool-call-limiter';
 
@@ -32,6 +33,8 @@ export function redactArguments(args: unknown): unknown {
 @Injectable()
 export class ToolCallsInterceptor implements NestInterceptor {
   private readonly logger = new Logger('ToolCalls');
+  /** Prometheus mcp_tool_calls_total / mcp_tool_call_duration_seconds (observed in log below). */
+  @Optional() @Inject(Metrics) private readonly metrics?: Metrics;
   constructor(private readonly limiter: ToolCallLimiter) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -45,7 +48,9 @@ export class ToolCallsInterceptor implements NestInterceptor {
     // Tools and prompts have a name, resources a URI.
     const tool = params?.name ?? params?.uri ?? request.method ?? 'unknown';
     const started = Date.now();
-    const log = (outcome: string): void =>
+    const log = (outcome: string): void => {
+      // Metric hook: by tool/prompt name; resource URIs carry ids, so those count by method.
+      this.metrics?.observeToolCall(params?.name ?? request.method, outcome, started);
       this.logger.log({
         msg: 'tool call',
         tool,
@@ -56,6 +61,7 @@ export class ToolCallsInterceptor implements NestInterceptor {
         clientId: principal?.clientId,
         arguments: redactArguments(params?.arguments),
       });
+    };
     const allowed = principal ? this.limiter.allow(principal.grantId) : Promise.resolve(true);
     return from(allowed).pipe(
       mergeMap((ok) => {

@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import type { MiddlewareConsumer, NestModule } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
 import { ThrottlerModule } from '@nestjs/throttler';
+import { RedisConnections } from '../common/redis/redis-connections';
+import { RedisThrottlerStorage } from '../common/redis/redis-throttler.storage';
 import { AppConfig } from '../config/app-config.service';
 import { IdentityModule } from '../identity/identity.module';
 import { AuthorizationFlowService } from './authorize/authorization-flow.service';
@@ -36,11 +38,14 @@ import { WhoamiController } from './tokens/whoami.controller';
   imports: [
     IdentityModule,
     PassportModule,
+    // Counted in Redis when REDIS_URL is set, so the limit holds across replicas; in this
+    // process's memory otherwise (ADR 0011).
     ThrottlerModule.forRootAsync({
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => [
-        { name: 'registration', ttl: 3600_000, limit: config.oauth.registrationsPerHour },
-      ],
+      inject: [AppConfig, RedisConnections],
+      useFactory: (config: AppConfig, redis: RedisConnections) => ({
+        throttlers: [{ name: 'registration', ttl: 3600_000, limit: config.oauth.registrationsPerHour }],
+        ...(redis.enabled ? { storage: new RedisThrottlerStorage(redis) } : {}),
+      }),
     }),
   ],
   controllers: [

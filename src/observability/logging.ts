@@ -34,7 +34,11 @@ function pathOnly(url: string | undefined): string {
   return (url ?? '').split('?')[0];
 }
 
-export function loggerParams(config: AppConfig): Params {
+/** Probes hit these every few seconds; logging each would drown everything else. */
+const isProbe = (path: string): boolean => path.startsWith('/health/');
+
+/** `quiet`: paths whose requests are not logged (probes; on the admin port, Prometheus scrapes). */
+export function loggerParams(config: AppConfig, quiet: (path: string) => boolean = isProbe): Params {
   return {
     pinoHttp: {
       level: config.logLevel,
@@ -56,8 +60,7 @@ export function loggerParams(config: AppConfig): Params {
       },
       customLogLevel: (_req, res, error) =>
         error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-      // Probes hit these every few seconds; logging each would drown everything else.
-      autoLogging: { ignore: (req) => pathOnly(req.url).startsWith('/health/') },
+      autoLogging: { ignore: (req) => quiet(pathOnly(req.url)) },
     },
   };
 }

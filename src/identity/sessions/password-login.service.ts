@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Metrics } from '../../observability/metrics';
 import { IdentityService } from '../identity.service';
 import { PasswordHasher } from '../password-hasher';
 import { LoginThrottleService } from './login-throttle.service';
@@ -12,6 +13,9 @@ export type LoginOutcome = { ok: true; userId: string } | { ok: false };
  */
 @Injectable()
 export class PasswordLoginService {
+  /** Prometheus oauth_login_failures_total; property-injected so the constructor stays as it was. */
+  @Optional() @Inject(Metrics) private readonly metrics?: Metrics;
+
   constructor(
     private readonly identity: IdentityService,
     private readonly passwords: PasswordHasher,
@@ -27,6 +31,7 @@ export class PasswordLoginService {
     const passwordOk = await this.passwords.verify(user?.passwordHash, password);
     if (locked || !user || !passwordOk || user.disabled) {
       await this.throttle.recordFailure(keys);
+      this.metrics?.loginFailures.inc(); // metric hook
       return { ok: false };
     }
     await this.throttle.recordSuccess(keys);

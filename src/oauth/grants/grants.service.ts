@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource, IsNull } from 'typeorm';
 import type { EntityManager } from 'typeorm';
+import { Metrics } from '../../observability/metrics';
 import { Consent } from './consent.entity';
 import { Grant } from './grant.entity';
 
@@ -36,6 +37,9 @@ export interface GrantDescription {
 /** Grants (one user + client + organization approval) and remembered consents. */
 @Injectable()
 export class GrantsService {
+  /** Prometheus oauth_tokens_revoked_total; absent outside a running service (the CLI). */
+  @Optional() @Inject(Metrics) private readonly metrics?: Metrics;
+
   constructor(private readonly dataSource: DataSource) {}
 
   /** Ends a grant and with it every token it issued; idempotent. */
@@ -47,6 +51,7 @@ export class GrantsService {
     const result = await manager
       .getRepository(Grant)
       .update({ id: grantId, revokedAt: IsNull() }, { revokedAt: new Date(), revokedReason: reason });
+    this.metrics?.tokensRevoked.inc({ reason }, result.affected ?? 0); // metric hook
     return (result.affected ?? 0) > 0;
   }
 
@@ -71,6 +76,7 @@ export class GrantsService {
     const result = await this.dataSource
       .getRepository(Grant)
       .update({ userId, revokedAt: IsNull() }, { revokedAt: new Date(), revokedReason: reason });
+    this.metrics?.tokensRevoked.inc({ reason }, result.affected ?? 0); // metric hook
     return result.affected ?? 0;
   }
 

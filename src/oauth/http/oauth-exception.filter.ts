@@ -2,6 +2,7 @@ import { Catch, HttpException, Logger } from '@nestjs/common';
 import type { ArgumentsHost, ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 import { randomUUID } from 'node:crypto';
+import { UnavailableError } from '../../common/errors/app-error';
 import { isDatabaseUnavailable } from '../../common/errors/database-errors';
 import { InvalidClientError, OAuthError, TooManyRequestsError } from '../oauth.errors';
 
@@ -35,7 +36,8 @@ export class OAuthExceptionFilter implements ExceptionFilter {
       response.status(status).json({ error, error_description: exception.message });
       return;
     }
-    if (isDatabaseUnavailable(exception)) {
+    // The database, or Redis holding the registration limit (fail closed, ADR 0011), is down.
+    if (isDatabaseUnavailable(exception) || exception instanceof UnavailableError) {
       response.setHeader('Retry-After', '5');
       response.status(503).json({
         error: 'temporarily_unavailable',

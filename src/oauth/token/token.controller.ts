@@ -1,5 +1,6 @@
-import { Body, Controller, Headers, HttpCode, Post, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Inject, Optional, Post, Res, UseFilters } from '@nestjs/common';
 import type { Response } from 'express';
+import { Metrics } from '../../observability/metrics';
 import { ClientAuthenticator } from '../clients/client-authenticator';
 import { OAuthExceptionFilter } from '../http/oauth-exception.filter';
 import { InvalidRequestError, UnauthorizedClientError, UnsupportedGrantTypeError } from '../oauth.errors';
@@ -12,6 +13,9 @@ import { formParameter } from './token-request';
 @Controller()
 @UseFilters(OAuthExceptionFilter)
 export class TokenController {
+  /** Prometheus oauth_tokens_issued_total; property-injected so the constructor stays as it was. */
+  @Optional() @Inject(Metrics) private readonly metrics?: Metrics;
+
   constructor(
     private readonly clients: ClientAuthenticator,
     private readonly authorizationCode: AuthorizationCodeGrant,
@@ -41,8 +45,10 @@ export class TokenController {
     if (!client.grantTypes.includes(grantType)) {
       throw new UnauthorizedClientError(`This client is not registered for the ${grantType} grant.`);
     }
-    return grantType === 'authorization_code'
+    const issued = await (grantType === 'authorization_code'
       ? this.authorizationCode.exchange(client, body)
-      : this.refreshToken.exchange(client, body);
+      : this.refreshToken.exchange(client, body));
+    this.metrics?.tokensIssued.inc({ grant_type: grantType }); // metric hook: counted only on success
+    return issued;
   }
 }
