@@ -32,10 +32,11 @@ export async function startAppProcess(env: Record<string, string>, timeoutMs = 6
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
   const baseUrl = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`service did not start in ${timeoutMs} ms:\n${output}`)),
-      timeoutMs,
-    );
+    const timer = setTimeout(() => {
+      // A process that never listens must not outlive the test that started it.
+      child.kill('SIGKILL');
+      reject(new Error(`service did not start in ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
     const poll = setInterval(() => {
       const match = /listening on (http:\/\/[^\s]+)/.exec(output);
       if (match) {
