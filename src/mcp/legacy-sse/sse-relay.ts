@@ -49,8 +49,10 @@ export class SseRelay implements OnModuleInit {
     const { client, subscriber } = this.redis;
     if (!client || !subscriber) return;
     subscriber.on('message', (channelName: string, message: string) => this.deliver(channelName, message));
-    // Redis keeps nothing across a restart: put back this replica's records and subscriptions.
+    // Redis keeps nothing across a restart: put back this replica's records and subscriptions. The
+    // two connections come back independently; whichever is ready last completes the repair.
     client.on('ready', () => void this.reannounce());
+    subscriber.on('ready', () => void this.reannounce());
   }
 
   /**
@@ -113,16 +115,18 @@ export class SseRelay implements OnModuleInit {
     return receivers > 0;
   }
 
-  /** The record (refreshing its lifetime) and the subscription, so other replicas can answer. */
+  /**
+   * The subscription, then the record (refreshing its lifetime), so other replicas can answer. In
+   * that order: a record is what sends other replicas' answers here, and an answer published before
+   * this replica listens is lost (seen when the command connection came back before the subscriber).
+   */
   private async publishRoute(session: SseSession): Promise<void> {
     const record: SseSessionRecord = { grantId: session.grantId, replica: this.replicaId };
-    await Promise.all([
-      this.redis.run('SSE session record', (client) =>
-        client.set(recordKey(session.id), JSON.stringify(record), 'PX', SSE_SESSION_TTL_MS),
-      ),
-      // Subscribing to a channel already subscribed to changes nothing.
-      this.onSubscriber('SSE subscribe', (subscriber) => subscriber.subscribe(channel(session.id))),
-    ]);
+    // Subscribing to a channel already subscribed to changes nothing.
+    await this.onSubscriber('SSE subscribe', (subscriber) => subscriber.subscribe(channel(session.id)));
+    await this.redis.run('SSE session record', (client) =>
+      client.set(recordKey(session.id), JSON.stringify(record), 'PX', SSE_SESSION_TTL_MS),
+    );
   }
 
   private async onSubscriber<T>(operation: string, command: (subscriber: Redis) => Promise<T>): Promise<T> {
