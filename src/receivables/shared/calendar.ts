@@ -40,13 +40,24 @@ export function addMonths(date: string, months: number): string {
   return d.toISOString().slice(0, 10);
 }
 
+/**
+ * One formatter per time zone: building an Intl.DateTimeFormat costs far more than formatting with
+ * it, and every read pays for "today" (bench/README.md, MCP).
+ */
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** Today's date in an IANA time zone: what "today" means to the organization's AR team. */
 export function todayIn(timeZone: string, now: Date = new Date()): string {
-  // en-CA formats as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(now);
+  let format = dayFormats.get(timeZone);
+  if (!format) {
+    // en-CA formats as YYYY-MM-DD. An unknown zone throws here, as before, and is not remembered.
+    format = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
+    if (dayFormats.size < 1000) dayFormats.set(timeZone, format);
+  }
+  return format.format(now);
 }
