@@ -1,14 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { NotFoundError } from '../../common/errors/app-error';
-import { ActivityQueries } from '../activities/activity.queries';
+import { pooledQuery, preparedQuery } from '../../database/pooled-query';
+import { ACTIVITY_BODY_PREVIEW } from '../activities/activity.queries';
 import type { ActivityRow } from '../activities/activity.queries';
-import { DisputeQueries } from '../disputes/dispute.queries';
 import type { DisputeRow } from '../disputes/dispute.queries';
 import { ACTIVE_DISPUTE_STATUSES } from '../disputes/dispute.entity';
-import { PromiseQueries } from '../promises/promise.queries';
 import type { PromiseRow } from '../promises/promise.queries';
-import { daysBetween } from '../shared/calendar';
+import { daysBetween, todayIn } from '../shared/calendar';
 import {
   agingBucketAges,
   agingBucketOf,
@@ -32,17 +31,24 @@ import {
   requireText,
 } from '../shared/filters';
 import type { DateRange, NumberRange } from '../shared/filters';
+import { applyKeyset } from '../shared/keyset';
 import type { SortDirection } from '../shared/keyset';
-import { isoDate, selectColumns, whereDateRange, whereNumberRange } from '../shared/keyset-search';
+import {
+  isoDate,
+  preparePage,
+  selectColumns,
+  whereDateRange,
+  whereNumberRange,
+} from '../shared/keyset-search';
 import type { SortSpec } from '../shared/keyset-search';
 import { OrgSettingsReader } from '../shared/org-settings';
 import type { OrgSettings } from '../shared/org-settings';
-import type { Page } from '../shared/pagination';
-import { boundedList, DETAIL_LIST_LIMIT, readConsistently } from '../shared/read-scope';
+import { queryFingerprint, toPage } from '../shared/pagination';
+import type { KeysetPosition, Page, PageRequest } from '../shared/pagination';
+import { DETAIL_LIST_LIMIT, openReadScope } from '../shared/read-scope';
 import type { BoundedList, ReadScope } from '../shared/read-scope';
-import { SearchQueries } from '../shared/search.queries';
+import { REFERENCES, SearchQueries } from '../shared/search.queries';
 import type { SearchDefinition, SearchQuery } from '../shared/search.queries';
-import { TaskQueries } from '../tasks/task.queries';
 import type { TaskRow } from '../tasks/task.queries';
 import { INVOICE_STATUSES, OPEN_INVOICE_STATUSES } from './invoice.entity';
 import type { InvoiceStatus } from './invoice.entity';
@@ -447,6 +453,9 @@ const INVOICE_SEARCH: SearchDefinition<ParsedInvoiceFilter, InvoiceRow, InvoiceP
   },
 };
 
+/** Columns search adds around the page's own (references found, flags). */
+const EXTRA_COLUMN = /^(found\d+|flagDisputed|flagPromised|keyset_order|keyset_id)$/;
+
 /**
  * Invoice search and the invoice detail view. Pages are keyset ranges on an (org_id, sort key, id)
  * index with LIMIT n+1, so a page costs the same on the millionth invoice as on the first; filters
@@ -460,22 +469,106 @@ export class InvoiceQueries extends SearchQueries<
   InvoiceRow,
   InvoicePage
 > {
-  constructor(
-    dataSource: DataSource,
-    settings: OrgSettingsReader,
-    private readonly disputes: DisputeQueries,
-    private readonly promises: PromiseQueries,
-    private readonly activities: ActivityQueries,
-    private readonly tasks: TaskQueries,
-  ) {
+  // The detail view reads its lists in its own statement (detailStatements), not through the list
+  // services: invoice-detail.integration-spec holds the two to the same rows.
+  constructor(dataSource: DataSource, settings: OrgSettingsReader) {
     super(dataSource, settings, INVOICE_SEARCH);
+  }
+
+  /**
+   * searchPage's steps (parse, cursor check, references, page of n+1, flags) with the references,
+   * the page and its flags read in ONE statement straight on the pg pool: two round trips with the
+   * settings instead of four through TypeORM query runners (bench/README.md, MCP). Results and
+   * errors are the same; searchWithin (a caller's transaction, e.g. the customer detail) is not
+   * affected.
+   */
+  override async search(
+    orgId: string,
+    filter: InvoiceFilter = {},
+    page: PageRequest = {},
+  ): Promise<InvoicePage> {
+    const scope = await openReadScope(this.dataSource.manager, this.settings, orgId);
+    const f = INVOICE_SEARCH.parse(filter, scope);
+    const sort = SORTS[f.sort];
+    const search = preparePage(
+      page,
+      sort,
+      f.direction,
+      INVOICE_SEARCH.idColumn,
+      queryFingerprint({ search: INVOICE_SEARCH.name, ...cursorShape(f) }),
+    );
+    const qb = INVOICE_SEARCH.select(INVOICE_SEARCH.filtered(scope, f), scope);
+    // As fetchPage: the sort key for the cursor, (key, id) order after the cursor, LIMIT n+1.
+    const direction: SortDirection = sort.reversed ? (f.direction === 'asc' ? 'desc' : 'asc') : f.direction;
+    qb.addSelect(sort.cursorExpression ?? sort.expression, 'keyset_value');
+    // The key and id under names of their own, so the outer statement can keep the page's order
+    // (dropped from the rows). Parenthesized: TypeORM repeats a select of an entity column
+    // (i.balance) once per select of it, which would make a plain alias ambiguous.
+    qb.addSelect(`(${sort.expression})`, 'keyset_order');
+    qb.addSelect(`(${INVOICE_SEARCH.idColumn})`, 'keyset_id');
+    applyKeyset(qb, {
+      sortExpression: sort.expression,
+      idExpression: INVOICE_SEARCH.idColumn,
+      direction,
+      after: search.after,
+      pageSize: search.pageSize,
+    });
+    const [pageSql, parameters] = qb.getQueryAndParameters();
+    const references = INVOICE_SEARCH.references(f);
+    const p = (value: unknown): string => `$${parameters.push(value)}`;
+    const org = p(scope.orgId);
+    const found = references.map(([kind, ids], n) => {
+      if (!ids || ids.length === 0) return `NULL AS "found${n}"`;
+      const { table, column } = REFERENCES[kind];
+      return `ARRAY(SELECT ${column} FROM ${table} WHERE org_id = ${org} AND ${column} = ANY(${p(ids)}::uuid[])) AS "found${n}"`;
+    });
+    const dir = direction === 'asc' ? 'ASC' : 'DESC';
+    // The page is a LIMITed subquery, so the flags are looked up for its rows only (by primary key
+    // and the (org_id, invoice_id) indexes), as attachFlags did in a second query.
+    const rows = await pooledQuery<Record<string, unknown>>(
+      this.dataSource,
+      `SELECT ${found.join(', ')}, page.*,
+              EXISTS (SELECT 1 FROM disputes d WHERE d.org_id = ${org} AND d.invoice_id = page.keyset_id AND d.status IN (${ACTIVE_DISPUTES})) AS "flagDisputed",
+              EXISTS (SELECT 1 FROM promise_invoices pi JOIN promises_to_pay pp ON pp.org_id = pi.org_id AND pp.id = pi.promise_id
+                       WHERE pi.org_id = ${org} AND pi.invoice_id = page.keyset_id AND pp.status = 'pending') AS "flagPromised"
+         FROM (SELECT 1) one
+         LEFT JOIN LATERAL (${pageSql}) page ON true
+        ORDER BY page.keyset_order ${dir}, page.keyset_id ${dir}`,
+      parameters,
+    );
+    // One at a time and in order, as checkReferences: the first unknown id listed is reported.
+    references.forEach(([kind, ids], n) => {
+      if (!ids || ids.length === 0) return;
+      const present = new Set(rows[0][`found${n}`] as string[]);
+      const missing = ids.find((id) => !present.has(id));
+      if (missing) throw new NotFoundError(kind, missing);
+    });
+    const raw = rows[0].keyset_id === null ? [] : rows;
+    const flags = raw.map((r) => [r.flagDisputed === true, r.flagPromised === true] as const);
+    const result = toPage(
+      raw.map((r) => {
+        const row: Record<string, unknown> = {};
+        for (const key in r) if (!EXTRA_COLUMN.test(key)) row[key] = r[key];
+        return row;
+      }),
+      search.pageSize,
+      (r) => ({ value: r.keyset_value as KeysetPosition['value'], id: r.id as string }),
+      search.fingerprint,
+    );
+    const items = result.items.map(({ keyset_value: _cursor, ...row }, n) => {
+      const invoice = INVOICE_SEARCH.toRow(row, f, scope);
+      [invoice.disputed, invoice.hasPromise] = flags[n];
+      return invoice;
+    });
+    return { ...result, items, asOf: f.asOf };
   }
 
   async getInvoice(orgId: string, id: string, options: { asOf?: string } = {}): Promise<InvoiceDetail> {
     const invoiceId = parseUuid(id, 'invoiceId');
-    return readConsistently(this.dataSource, this.settings, orgId, (scope) =>
-      this.detail(scope, invoiceId, options),
-    );
+    const read = await this.readDetail(orgId, 'id', invoiceId);
+    const day = detailDay(read.settings, options);
+    if (!read.raw) throw new NotFoundError('invoice', invoiceId);
+    return toDetail(read.raw, read.settings, day);
   }
 
   /** Invoice numbers are matched exactly (they are unique per organization). */
@@ -485,128 +578,337 @@ export class InvoiceQueries extends SearchQueries<
     options: { asOf?: string } = {},
   ): Promise<InvoiceDetail> {
     const wanted = requireText(number, 'number');
-    return readConsistently(this.dataSource, this.settings, orgId, async (scope) => {
-      const rows = await scope.manager.query<{ id: string }[]>(
-        'SELECT id FROM invoices WHERE org_id = $1 AND number = $2',
-        [scope.orgId, wanted],
-      );
-      if (rows.length === 0) {
-        const error = new NotFoundError('invoice', wanted);
-        error.message = `No invoice numbered "${wanted}" exists in this organization; numbers must match exactly, or search invoices by text.`;
-        throw error;
-      }
-      return this.detail(scope, rows[0].id, options);
-    });
+    const read = await this.readDetail(orgId, 'number', wanted);
+    if (!read.raw) {
+      const error = new NotFoundError('invoice', wanted);
+      error.message = `No invoice numbered "${wanted}" exists in this organization; numbers must match exactly, or search invoices by text.`;
+      throw error;
+    }
+    return toDetail(read.raw, read.settings, detailDay(read.settings, options));
   }
 
-  private async detail(
-    scope: ReadScope,
-    invoiceId: string,
-    options: { asOf?: string },
-  ): Promise<InvoiceDetail> {
-    const asOf = parseDate(options.asOf, 'asOf') ?? scope.today;
-    const { manager, orgId } = scope;
-    const qb = selectColumns(filtered(scope, { asOf, sort: 'due_date', direction: 'asc' }), {
-      ...COLUMNS,
-      subsidiaryId: 'i.subsidiary_id',
-      termsDays: 'i.terms_days',
-      memo: 'i.memo',
-      writtenOffOn: isoDate('i.written_off_on'),
-      createdAt: 'i.created_at',
-      updatedAt: 'i.updated_at',
-      customerExternalId: 'c.external_id',
-      customerCurrency: 'c.currency',
-      customerTermsDays: 'c.payment_terms_days',
-      collectorUserId: 'c.collector_user_id',
-      collectorName: 'u.name',
-    })
-      .innerJoin('customers', 'c', 'c.org_id = i.org_id AND c.id = i.customer_id')
-      .leftJoin('users', 'u', 'u.id = c.collector_user_id')
-      .andWhere('i.id = :invoiceId', { invoiceId });
-    const raw = await qb.getRawOne<Record<string, unknown>>();
-    if (!raw) throw new NotFoundError('invoice', invoiceId);
-    const {
-      customerExternalId,
-      customerCurrency,
-      customerTermsDays,
-      collectorUserId,
-      collectorName,
-      ...own
-    } = raw;
-    const row = toInvoiceRow(own, asOf, scope.settings);
-    await attachFlags(scope, [row]);
-
-    const lines = await manager.query<InvoiceLineRow[]>(
-      `SELECT id, position, description, quantity::text AS quantity, unit_price AS "unitPrice", amount
-         FROM invoice_lines WHERE org_id = $1 AND invoice_id = $2 ORDER BY position`,
-      [orgId, invoiceId],
-    );
-    const paymentApplications = await manager.query<InvoicePaymentApplication[]>(
-      `SELECT pa.id, pa.payment_id AS "paymentId", p.number AS "paymentNumber",
-              to_char(p.received_on, 'YYYY-MM-DD') AS "paymentReceivedOn", p.method AS "paymentMethod",
-              p.reference AS "paymentReference", pa.amount,
-              to_char(pa.applied_on, 'YYYY-MM-DD') AS "appliedOn", to_char(pa.unapplied_on, 'YYYY-MM-DD') AS "unappliedOn"
-         FROM payment_applications pa
-         JOIN payments p ON p.org_id = pa.org_id AND p.id = pa.payment_id
-        WHERE pa.org_id = $1 AND pa.invoice_id = $2
-        ORDER BY pa.applied_on, pa.id`,
-      [orgId, invoiceId],
-    );
-    const creditApplications = await manager.query<InvoiceCreditApplication[]>(
-      `SELECT ca.id, ca.credit_memo_id AS "creditMemoId", m.number AS "creditMemoNumber",
-              to_char(m.issued_on, 'YYYY-MM-DD') AS "creditMemoIssuedOn", ca.amount,
-              to_char(ca.applied_on, 'YYYY-MM-DD') AS "appliedOn"
-         FROM credit_applications ca
-         JOIN credit_memos m ON m.org_id = ca.org_id AND m.id = ca.credit_memo_id
-        WHERE ca.org_id = $1 AND ca.invoice_id = $2
-        ORDER BY ca.applied_on, ca.id`,
-      [orgId, invoiceId],
-    );
-    const about = { invoiceIds: [invoiceId] };
-    const disputes = await this.disputes.searchWithin(scope, { ...about, sort: 'opened_on' }, { limit: 500 });
-    const promises = await this.promises.searchWithin(
-      scope,
-      { ...about, sort: 'promised_on' },
-      { limit: 500 },
-    );
-    const activities = await this.activities.searchWithin(scope, about, { limit: DETAIL_LIST_LIMIT });
-    const tasks = await this.tasks.searchWithin(
-      scope,
-      { ...about, sort: 'due_on' },
-      { limit: DETAIL_LIST_LIMIT },
-    );
-
-    return {
-      ...row,
-      asOf,
-      subsidiaryId: own.subsidiaryId as string | null,
-      termsDays: own.termsDays as number,
-      memo: own.memo as string | null,
-      writtenOffOn: own.writtenOffOn as string | null,
-      createdAt: (own.createdAt as Date).toISOString(),
-      updatedAt: (own.updatedAt as Date).toISOString(),
-      customer: {
-        id: row.customerId,
-        name: row.customerName,
-        externalId: customerExternalId as string | null,
-        currency: customerCurrency as string,
-        paymentTermsDays: customerTermsDays as number,
-        collector: collectorUserId
-          ? { userId: collectorUserId as string, name: collectorName as string }
-          : null,
-      },
-      lines,
-      paymentApplications,
-      creditApplications,
-      disputes: disputes.items,
-      promises: promises.items.map((p) => ({
-        ...p,
-        amountForInvoice: p.invoices.find((i) => i.invoiceId === invoiceId)?.amount ?? 0,
-      })),
-      activities: await boundedList(activities, () => this.activities.countWithin(scope, about)),
-      tasks: await boundedList(tasks, () => this.tasks.countWithin(scope, about)),
-    };
+  /**
+   * The organization's settings and the whole detail view in ONE statement: one snapshot, so the
+   * balances and lists agree with each other as in a REPEATABLE READ transaction, without the
+   * BEGIN/SET/COMMIT and the dozen statements of reading each list through its query service
+   * (bench/README.md, MCP). Straight on the pg pool (no TypeORM query runner per call) and
+   * prepared: a lookup by key, parsed and planned once per connection.
+   */
+  private async readDetail(
+    orgId: string,
+    by: 'id' | 'number',
+    key: string,
+  ): Promise<{ settings: OrgSettings; raw: Record<string, unknown> | undefined }> {
+    const id = parseUuid(orgId, 'orgId');
+    const [row] = await preparedQuery<Record<string, unknown>>(this.dataSource, DETAIL_SQL[by], [id, key]);
+    if (!row) throw new NotFoundError('organization', id);
+    const { settingsId, settingsName, baseCurrency, timeZone, agingBasis, agingBucketEdges, ...raw } = row;
+    const settings = {
+      id: settingsId,
+      name: settingsName,
+      baseCurrency,
+      timeZone,
+      agingBasis,
+      agingBucketEdges,
+    } as OrgSettings;
+    return { settings, raw: raw.id === null ? undefined : raw };
   }
+}
+
+/**
+ * The detail view's statement. Column lists mirror the list services' (DisputeQueries,
+ * PromiseQueries, ActivityQueries, TaskQueries: same columns, joins, order and limits as their
+ * searchWithin calls the detail view used to make); invoice-detail.integration-spec compares them.
+ * Timestamps are rendered as JavaScript's toISOString() renders the driver's Date (milliseconds
+ * truncated), JSON numbers for bigint money as parseInt8 gives.
+ */
+const isoMillis = (column: string): string =>
+  `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/**
+ * A column of a detail list: its key and the SQL that reads it. The list services join customers,
+ * invoices and users for names; here those are scalar lookups by primary key, which the foreign
+ * keys make equivalent (an inner-joined customer always exists) and which PostgreSQL plans in a
+ * fraction of the time of four-table joins.
+ */
+type Column = [key: string, sql: string];
+
+const jsonObject = (columns: Column[]): string =>
+  `json_build_object(${columns.map(([key, sql]) => `'${key}', ${sql}`).join(', ')})`;
+
+/**
+ * The first `limit` rows of a list in the list service's order, and with `counted` the number of
+ * all of them (a window count over the same scan: no second query).
+ */
+function listSql(rowJson: string, from: string, order: string, limit: number, counted: boolean): string {
+  const page = `SELECT ${rowJson} AS r, row_number() OVER (ORDER BY ${order}) AS n${counted ? ', count(*) OVER () AS total' : ''}
+                  ${from} ORDER BY ${order} LIMIT ${limit}`;
+  const items = `coalesce(json_agg(page.r ORDER BY page.n), '[]'::json)`;
+  return counted
+    ? `(SELECT json_build_object('items', ${items}, 'count', coalesce(max(page.total), 0)) FROM (${page}) page)`
+    : `(SELECT ${items} FROM (${page}) page)`;
+}
+
+const customerName = (alias: string): string =>
+  `(SELECT cn.name FROM customers cn WHERE cn.org_id = ${alias}.org_id AND cn.id = ${alias}.customer_id)`;
+const userName = (column: string): string => `(SELECT un.name FROM users un WHERE un.id = ${column})`;
+
+const DETAIL_COLUMNS: Column[] = Object.entries({
+  ...COLUMNS,
+  subsidiaryId: 'i.subsidiary_id',
+  termsDays: 'i.terms_days',
+  memo: 'i.memo',
+  writtenOffOn: isoDate('i.written_off_on'),
+  createdAt: 'i.created_at',
+  updatedAt: 'i.updated_at',
+  customerExternalId: 'c.external_id',
+  customerCurrency: 'c.currency',
+  customerTermsDays: 'c.payment_terms_days',
+  collectorUserId: 'c.collector_user_id',
+  collectorName: 'u.name',
+});
+
+/** In the detail, the list's invoice is `i` itself. */
+const DISPUTE_ROW: Column[] = [
+  ['id', 'd.id'],
+  ['invoiceId', 'd.invoice_id'],
+  ['invoiceNumber', 'i.number'],
+  ['customerId', 'd.customer_id'],
+  ['customerName', customerName('d')],
+  ['amount', 'd.amount'],
+  ['currency', 'd.currency'],
+  ['reason', 'd.reason'],
+  ['status', 'd.status'],
+  ['description', 'd.description'],
+  ['ownerUserId', 'd.owner_user_id'],
+  ['ownerName', userName('d.owner_user_id')],
+  ['openedOn', isoDate('d.opened_on')],
+  ['resolvedOn', isoDate('d.resolved_on')],
+  ['resolution', 'd.resolution'],
+  ['creditMemoId', 'd.credit_memo_id'],
+];
+
+const PROMISE_ROW: Column[] = [
+  ['id', 'p.id'],
+  ['customerId', 'p.customer_id'],
+  ['customerName', customerName('p')],
+  ['contactId', 'p.contact_id'],
+  ['contactName', '(SELECT ct.name FROM contacts ct WHERE ct.org_id = p.org_id AND ct.id = p.contact_id)'],
+  ['amount', 'p.amount'],
+  ['currency', 'p.currency'],
+  ['promisedOn', isoDate('p.promised_on')],
+  ['status', 'p.status'],
+  ['source', 'p.source'],
+  ['note', 'p.note'],
+  ['createdByUserId', 'p.created_by_user_id'],
+  ['createdAt', isoMillis('p.created_at')],
+];
+
+/** Added after the row, as PromiseQueries attaches them. */
+const PROMISE_INVOICES = `coalesce((SELECT json_agg(json_build_object('invoiceId', pi.invoice_id, 'invoiceNumber', pinv.number, 'amount', pi.amount) ORDER BY pinv.number)
+                 FROM promise_invoices pi
+                 JOIN invoices pinv ON pinv.org_id = pi.org_id AND pinv.id = pi.invoice_id
+                WHERE pi.org_id = p.org_id AND pi.promise_id = p.id), '[]'::json)`;
+
+const ACTIVITY_ROW: Column[] = [
+  ['id', 'a.id'],
+  ['customerId', 'a.customer_id'],
+  ['customerName', customerName('a')],
+  ['invoiceId', 'a.invoice_id'],
+  ['invoiceNumber', 'i.number'],
+  ['type', 'a.type'],
+  ['subject', 'a.subject'],
+  ['body', `left(a.body, ${ACTIVITY_BODY_PREVIEW})`],
+  ['bodyTruncated', `length(a.body) > ${ACTIVITY_BODY_PREVIEW}`],
+  ['authorUserId', 'a.author_user_id'],
+  ['authorName', userName('a.author_user_id')],
+  ['occurredAt', isoMillis('a.occurred_at')],
+];
+
+/** `overdue` compares with today in the organization's zone: set in toDetail, after the read. */
+const TASK_ROW: Column[] = [
+  ['id', 't.id'],
+  ['title', 't.title'],
+  ['description', 't.description'],
+  ['type', 't.type'],
+  ['priority', 't.priority'],
+  ['status', 't.status'],
+  ['dueOn', isoDate('t.due_on')],
+  ['overdue', 'false'],
+  ['customerId', 't.customer_id'],
+  ['customerName', customerName('t')],
+  ['invoiceId', 't.invoice_id'],
+  ['invoiceNumber', 'i.number'],
+  ['assigneeUserId', 't.assignee_user_id'],
+  ['assigneeName', userName('t.assignee_user_id')],
+  ['createdAt', isoMillis('t.created_at')],
+  ['completedAt', isoMillis('t.completed_at')],
+];
+
+/** Lists longer than this in a detail view are cut (the list services' page size limit). */
+const DETAIL_ALL_LIMIT = 500;
+
+function detailStatements(): Record<'id' | 'number', string> {
+  const promise: Column[] = [...PROMISE_ROW, ['invoices', PROMISE_INVOICES]];
+  const sql = (match: string): string => `
+SELECT o.id AS "settingsId", o.name AS "settingsName", o.base_currency AS "baseCurrency",
+       o.time_zone AS "timeZone", o.aging_basis AS "agingBasis", o.aging_bucket_edges AS "agingBucketEdges",
+       detail.*
+  FROM organizations o
+  LEFT JOIN LATERAL (
+    SELECT ${DETAIL_COLUMNS.map(([key, sql]) => `${sql} AS "${key}"`).join(', ')},
+      ${DISPUTED_SQL} AS "flagDisputed",
+      ${HAS_PROMISE_SQL} AS "flagPromised",
+      coalesce((SELECT json_agg(${jsonObject([
+        ['id', 'l.id'],
+        ['position', 'l.position'],
+        ['description', 'l.description'],
+        ['quantity', 'l.quantity::text'],
+        ['unitPrice', 'l.unit_price'],
+        ['amount', 'l.amount'],
+      ])} ORDER BY l.position)
+                  FROM invoice_lines l WHERE l.org_id = i.org_id AND l.invoice_id = i.id), '[]'::json) AS "detailLines",
+      coalesce((SELECT json_agg(${jsonObject([
+        ['id', 'pa.id'],
+        ['paymentId', 'pa.payment_id'],
+        ['paymentNumber', 'pay.number'],
+        ['paymentReceivedOn', isoDate('pay.received_on')],
+        ['paymentMethod', 'pay.method'],
+        ['paymentReference', 'pay.reference'],
+        ['amount', 'pa.amount'],
+        ['appliedOn', isoDate('pa.applied_on')],
+        ['unappliedOn', isoDate('pa.unapplied_on')],
+      ])} ORDER BY pa.applied_on, pa.id)
+                  FROM payment_applications pa
+                  JOIN payments pay ON pay.org_id = pa.org_id AND pay.id = pa.payment_id
+                 WHERE pa.org_id = i.org_id AND pa.invoice_id = i.id), '[]'::json) AS "detailPayments",
+      coalesce((SELECT json_agg(${jsonObject([
+        ['id', 'ca.id'],
+        ['creditMemoId', 'ca.credit_memo_id'],
+        ['creditMemoNumber', 'm.number'],
+        ['creditMemoIssuedOn', isoDate('m.issued_on')],
+        ['amount', 'ca.amount'],
+        ['appliedOn', isoDate('ca.applied_on')],
+      ])} ORDER BY ca.applied_on, ca.id)
+                  FROM credit_applications ca
+                  JOIN credit_memos m ON m.org_id = ca.org_id AND m.id = ca.credit_memo_id
+                 WHERE ca.org_id = i.org_id AND ca.invoice_id = i.id), '[]'::json) AS "detailCredits",
+      ${listSql(
+        jsonObject(DISPUTE_ROW),
+        'FROM disputes d WHERE d.org_id = i.org_id AND d.invoice_id = i.id',
+        'd.opened_on ASC, d.id ASC',
+        DETAIL_ALL_LIMIT,
+        false,
+      )} AS "detailDisputes",
+      ${listSql(
+        jsonObject(promise),
+        // A promise covers an invoice at most once (promise_invoices' key), so no promise repeats.
+        `FROM promise_invoices pix
+           JOIN promises_to_pay p ON p.org_id = pix.org_id AND p.id = pix.promise_id
+          WHERE pix.org_id = i.org_id AND pix.invoice_id = i.id`,
+        'p.promised_on ASC, p.id ASC',
+        DETAIL_ALL_LIMIT,
+        false,
+      )} AS "detailPromises",
+      ${listSql(
+        jsonObject(ACTIVITY_ROW),
+        'FROM activities a WHERE a.org_id = i.org_id AND a.invoice_id = i.id',
+        'a.occurred_at DESC, a.id DESC',
+        DETAIL_LIST_LIMIT,
+        true,
+      )} AS "detailActivities",
+      ${listSql(
+        jsonObject(TASK_ROW),
+        'FROM tasks t WHERE t.org_id = i.org_id AND t.invoice_id = i.id',
+        "COALESCE(t.due_on, DATE '9999-12-31') ASC, t.id ASC",
+        DETAIL_LIST_LIMIT,
+        true,
+      )} AS "detailTasks"
+      FROM invoices i
+      JOIN customers c ON c.org_id = i.org_id AND c.id = i.customer_id
+      LEFT JOIN users u ON u.id = c.collector_user_id
+     WHERE i.org_id = o.id AND ${match}
+  ) detail ON true
+ WHERE o.id = $1`;
+  return { id: sql('i.id = $2'), number: sql('i.number = $2') };
+}
+
+const DETAIL_SQL = detailStatements();
+
+interface BoundedRows<T> {
+  items: T[];
+  count: number;
+}
+
+/** Today in the organization's zone, and the day the detail is measured on (asOf, or today). */
+function detailDay(settings: OrgSettings, options: { asOf?: string }): { today: string; asOf: string } {
+  const today = todayIn(settings.timeZone);
+  return { today, asOf: parseDate(options.asOf, 'asOf') ?? today };
+}
+
+/** The statement's row as the detail view: the same object the list services' rows made. */
+function toDetail(
+  raw: Record<string, unknown>,
+  settings: OrgSettings,
+  { today, asOf }: { today: string; asOf: string },
+): InvoiceDetail {
+  const {
+    customerExternalId,
+    customerCurrency,
+    customerTermsDays,
+    collectorUserId,
+    collectorName,
+    flagDisputed,
+    flagPromised,
+    detailLines,
+    detailPayments,
+    detailCredits,
+    detailDisputes,
+    detailPromises,
+    detailActivities,
+    detailTasks,
+    ...own
+  } = raw;
+  const row = toInvoiceRow(own, asOf, settings);
+  row.disputed = flagDisputed === true;
+  row.hasPromise = flagPromised === true;
+  const invoiceId = row.id;
+  const disputes = detailDisputes as DisputeRow[];
+  const promises = detailPromises as PromiseRow[];
+  const activities = detailActivities as BoundedRows<ActivityRow>;
+  const tasks = detailTasks as BoundedRows<TaskRow>;
+  for (const task of tasks.items)
+    task.overdue = task.status === 'open' && task.dueOn !== null && task.dueOn < today;
+  return {
+    ...row,
+    asOf,
+    subsidiaryId: own.subsidiaryId as string | null,
+    termsDays: own.termsDays as number,
+    memo: own.memo as string | null,
+    writtenOffOn: own.writtenOffOn as string | null,
+    createdAt: (own.createdAt as Date).toISOString(),
+    updatedAt: (own.updatedAt as Date).toISOString(),
+    customer: {
+      id: row.customerId,
+      name: row.customerName,
+      externalId: customerExternalId as string | null,
+      currency: customerCurrency as string,
+      paymentTermsDays: customerTermsDays as number,
+      collector: collectorUserId
+        ? { userId: collectorUserId as string, name: collectorName as string }
+        : null,
+    },
+    lines: detailLines as InvoiceLineRow[],
+    paymentApplications: detailPayments as InvoicePaymentApplication[],
+    creditApplications: detailCredits as InvoiceCreditApplication[],
+    disputes,
+    promises: promises.map((p) => ({
+      ...p,
+      amountForInvoice: p.invoices.find((i) => i.invoiceId === invoiceId)?.amount ?? 0,
+    })),
+    activities: { items: activities.items, totalCount: activities.count },
+    tasks: { items: tasks.items, totalCount: tasks.count },
+  };
 }
 
 /** Sorts age ranges and joins those that touch: [1,30] and [31,60] become [1,60]. */

@@ -28,7 +28,7 @@ export interface SortedFilter {
 // Referenced ids. An id in a filter that is not in the caller's organization is reported, not
 // silently matched to nothing: "no invoices for this customer" would be a wrong answer for a typo.
 
-const REFERENCES = {
+export const REFERENCES = {
   customer: { table: 'customers', column: 'id' },
   invoice: { table: 'invoices', column: 'id' },
   // Collectors, owners, assignees and authors are members of the organization.

@@ -7,6 +7,7 @@ import type { Payment } from '../../../../src/receivables/payments/payment.entit
 import { Books } from '../../../factories/books';
 import { createTestDatabase } from '../../../support/test-database';
 import type { TestDatabase } from '../../../support/test-database';
+import { openReadScope } from '../../../../src/receivables/shared/read-scope';
 import { buildQueries, rejectsWith } from './queries';
 
 /**
@@ -235,6 +236,85 @@ describe('invoice detail', () => {
       'invalid_argument',
       'asOf',
     );
+  });
+
+  it('reads its lists exactly as the list services do: same rows, order, keys and counts', async () => {
+    // The detail view reads its lists in one statement; the list services stay the reference.
+    const lists = buildQueries(db.dataSource);
+    const globex = await books.customer({ name: 'Wordy Co' });
+    const owner = await books.member('manager', { name: 'Owner' });
+    const contact = await books.contact(globex, { name: 'Pat Payables' });
+    const wordy = await books.invoice(globex, 42000, '2026-02-01', { tags: ['a', 'b'] });
+    const other = await books.invoice(globex, 1000, '2026-02-01');
+    await books.dispute(wordy, { ownerUserId: owner.id, description: 'Price', openedOn: '2026-02-10' });
+    await books.dispute(wordy, { status: 'rejected', openedOn: '2026-02-10', resolvedOn: '2026-02-12' });
+    await books.promise(globex, [wordy, other], '2026-05-01', { contactId: contact.id, note: 'Call' });
+    await books.activity(globex, {
+      invoiceId: wordy.id,
+      subject: 'Long',
+      body: 'x'.repeat(700),
+      authorUserId: owner.id,
+      occurredAt: new Date('2026-03-01T10:00:00.123456Z'),
+    });
+    for (let n = 0; n < 21; n++) {
+      await books.activity(globex, {
+        invoiceId: wordy.id,
+        occurredAt: new Date(Date.UTC(2026, 2, 2, 0, 0, n % 3)),
+      });
+    }
+    await books.task({ title: 'Undated', customerId: globex.id, invoiceId: wordy.id });
+    await books.task({ title: 'Late', customerId: globex.id, invoiceId: wordy.id, dueOn: '2026-01-05' });
+    await books.task({
+      title: 'Done',
+      invoiceId: wordy.id,
+      dueOn: '2026-01-05',
+      status: 'done',
+      completedAt: new Date('2026-01-06T08:09:10.987Z'),
+      assigneeUserId: owner.id,
+    });
+    for (let n = 0; n < 20; n++) {
+      await books.task({ invoiceId: wordy.id, dueOn: `2026-04-${String(n + 1).padStart(2, '0')}` });
+    }
+
+    const detail = await invoices.getInvoice(books.orgId, wordy.id);
+    const about = { invoiceIds: [wordy.id] };
+    const disputes = await lists.disputes.search(
+      books.orgId,
+      { ...about, sort: 'opened_on' },
+      { limit: 500 },
+    );
+    const promises = await lists.promises.search(
+      books.orgId,
+      { ...about, sort: 'promised_on' },
+      { limit: 500 },
+    );
+    const activities = await lists.activities.search(books.orgId, about, { limit: 20 });
+    const tasks = await lists.tasks.search(books.orgId, { ...about, sort: 'due_on' }, { limit: 20 });
+    // As a client receives them: JSON (timestamps as ISO strings), keys in any order.
+    const asJson = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
+    assert.deepEqual(asJson(detail.disputes), asJson(disputes.items));
+    assert.deepEqual(
+      asJson(detail.promises),
+      asJson(promises.items.map((p) => ({ ...p, amountForInvoice: 42000 }))),
+    );
+    assert.deepEqual(asJson(detail.activities.items), asJson(activities.items));
+    assert.deepEqual(asJson(detail.tasks.items), asJson(tasks.items));
+    assert.deepEqual(
+      [detail.activities.totalCount, detail.tasks.totalCount],
+      [
+        await lists.activities.countWithin(
+          await openReadScope(db.dataSource.manager, lists.settings, books.orgId),
+          about,
+        ),
+        await lists.tasks.countWithin(
+          await openReadScope(db.dataSource.manager, lists.settings, books.orgId),
+          about,
+        ),
+      ],
+    );
+    assert.deepEqual([detail.activities.totalCount, detail.tasks.totalCount], [22, 23]);
+    assert.ok(detail.tasks.items.some((t) => t.overdue));
+    assert.ok(disputes.items.length === 2 && activities.hasMore && tasks.hasMore);
   });
 
   it('resolves the same number to each organization’s own invoice', async () => {

@@ -22,7 +22,7 @@ export function buildQueries(ds: DataSource) {
   const tasks = new TaskQueries(ds, settings);
   const payments = new PaymentQueries(ds, settings);
   const credits = new CreditMemoQueries(ds, settings);
-  const invoices = new InvoiceQueries(ds, settings, disputes, promises, activities, tasks);
+  const invoices = new InvoiceQueries(ds, settings);
   const customers = new CustomerQueries(
     ds,
     settings,
