@@ -216,6 +216,7 @@ describe('every CI scenario renders a deployment SREs can trust', () => {
           'MIGRATIONS_RUN',
           'SEED_DEMO_DATA',
           'REDIS_URL',
+          'NODE_OPTIONS', // read by Node itself
         ]);
         assert.deepEqual(
           Object.keys(env).filter((k) => !known.has(k)),
@@ -227,6 +228,8 @@ describe('every CI scenario renders a deployment SREs can trust', () => {
         assert.equal(config.HOST, '0.0.0.0');
         assert.equal(config.ADMIN_HOST, '0.0.0.0');
         assert.ok(config.PUBLIC_URL?.startsWith('https://'));
+        // The heap limit bench/mcp.bench.ts measures the service with (CHART_NODE_OPTIONS).
+        assert.equal(env.NODE_OPTIONS, '--max-old-space-size=160');
       });
 
       it('keeps the admin port off the public Service and the Ingress', () => {
