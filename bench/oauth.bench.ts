@@ -2,8 +2,6 @@ import { Agent, request as httpRequest } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import type { MessagePort } from 'node:worker_threads';
 import { Client } from 'pg';
 import { AppConfig } from '../src/config/app-config.service';
 import { IdentityService } from '../src/identity/identity.service';
@@ -13,6 +11,7 @@ import type { RunningServer } from '../src/server';
 import { formFields, newPkce, OAuthBrowser, signInAndApprove } from '../test/support/oauth-browser';
 import { destroyPostgresServer, freePort, startPostgresServer } from '../test/support/postgres-server';
 import type { PostgresServer } from '../test/support/postgres-server';
+import { isJobWorker, serveJobs, WorkerJobs } from './support/worker-jobs';
 
 /**
  * The OAuth server's hot paths against a real PostgreSQL (a script, not a timed test):
@@ -299,42 +298,28 @@ function runJob(job: LoadJob, agent: Agent): Promise<LoadResult> {
   }
 }
 
-function serveLoadJobs(port: MessagePort): void {
-  port.on('message', (job: LoadJob) => {
-    const agent = new Agent({ keepAlive: true, maxSockets: job.concurrency });
-    void runJob(job, agent)
-      .then(
-        (result) => port.postMessage({ result }),
-        (error: unknown) => port.postMessage({ error: (error as Error).stack ?? String(error) }),
-      )
-      .finally(() => agent.destroy());
-  });
+/** Each job on its own keep-alive agent, sized to the job's concurrency. */
+async function runJobOnOwnAgent(job: LoadJob): Promise<LoadResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: job.concurrency });
+  try {
+    return await runJob(job, agent);
+  } finally {
+    agent.destroy();
+  }
 }
 
+/** The load worker, and how busy this (the service's) thread was while a job ran. */
 class LoadGenerator {
-  private readonly worker = new Worker(__filename, { workerData: { role: LOAD_WORKER_ROLE } });
+  private readonly jobs = new WorkerJobs<LoadJob, LoadResult>(__filename, LOAD_WORKER_ROLE);
 
-  run(job: LoadJob): Promise<LoadResult> {
+  async run(job: LoadJob): Promise<LoadResult> {
     const before = performance.eventLoopUtilization();
-    return new Promise((resolve, reject) => {
-      const onMessage = (message: { result?: LoadResult; error?: string }) => {
-        this.worker.off('error', onError);
-        const serverBusy = performance.eventLoopUtilization(before).utilization;
-        if (message.result) resolve({ ...message.result, serverBusy });
-        else reject(new Error(`load worker: ${message.error}`));
-      };
-      const onError = (error: Error) => {
-        this.worker.off('message', onMessage);
-        reject(error);
-      };
-      this.worker.once('message', onMessage);
-      this.worker.once('error', onError);
-      this.worker.postMessage(job);
-    });
+    const result = await this.jobs.run(job);
+    return { ...result, serverBusy: performance.eventLoopUtilization(before).utilization };
   }
 
-  async close(): Promise<void> {
-    await this.worker.terminate();
+  close(): Promise<void> {
+    return this.jobs.close();
   }
 }
 
@@ -794,9 +779,9 @@ async function main(): Promise<void> {
   }
 }
 
-if (!isMainThread && (workerData as { role?: string } | null)?.role === LOAD_WORKER_ROLE) {
+if (isJobWorker(LOAD_WORKER_ROLE)) {
   // This same file, loaded again as the load generator's worker thread.
-  serveLoadJobs(parentPort!);
+  serveJobs(runJobOnOwnAgent);
 } else if (require.main === module) {
   // Run as a script; bench/run-benchmarks.ts imports runOAuthBench instead.
   main().catch((error: unknown) => {

@@ -1,14 +1,17 @@
 import { destroyPostgresServer, startPostgresServer } from '../test/support/postgres-server';
 import type { PostgresServer } from '../test/support/postgres-server';
+import { benchDatabaseUrl, parseMcpBenchArguments, runMcpBench } from './mcp.bench';
 import { runOAuthBench } from './oauth.bench';
 import { parseQueriesBenchArguments, runQueriesBench } from './queries.bench';
 import { runSeedBench } from './seed.bench';
 
 /**
- * `npm run bench`: the demo seeding benchmark, the query benchmark, then the OAuth benchmark, on one
- * PostgreSQL server (DATABASE_URL, or a throw-away one started here). Arguments go to the query
- * benchmark (--invoices N, --seed S, --today YYYY-MM-DD, --fresh); --seed and --today also to the
- * seeding one, whose default-data time joins the final table. Exits 1 when any target is missed.
+ * `npm run bench`: the demo seeding benchmark, the query benchmark, the OAuth benchmark, then the
+ * MCP benchmark (tools/call through the whole stack against a bare SDK server, in the scale
+ * organization the query benchmark seeded), on one PostgreSQL server (DATABASE_URL, or a
+ * throw-away one started here). Arguments go to the query benchmark (--invoices N, --seed S,
+ * --today YYYY-MM-DD, --fresh); --seed and --today also to the seeding one, whose default-data time
+ * joins the final table. Exits 1 when any target is missed.
  *
  *   npm run bench -- --invoices 1000000
  */
@@ -27,7 +30,12 @@ async function main(): Promise<void> {
     const queriesPassed = await runQueriesBench({ ...options, serverUrl, demoSeedMs });
     console.log('\n== bench/oauth.bench: token endpoint, login, bearer check ==');
     const oauthPassed = await runOAuthBench({ serverUrl, seconds: 10 });
-    process.exitCode = queriesPassed && oauthPassed ? 0 : 1;
+    console.log('\n== bench/mcp.bench: MCP tools/call, whole stack vs bare SDK server ==');
+    const mcpPassed = await runMcpBench({
+      ...parseMcpBenchArguments([]),
+      databaseUrl: benchDatabaseUrl(serverUrl),
+    });
+    process.exitCode = queriesPassed && oauthPassed && mcpPassed ? 0 : 1;
   } finally {
     if (server) destroyPostgresServer(server);
   }

@@ -4,7 +4,7 @@ import type { McpContext } from '@rekog/mcp-nest';
 import { z } from 'zod';
 import { INVOICE_STATUSES } from '../../receivables/invoices/invoice.entity';
 import { INVOICE_SORTS, InvoiceQueries } from '../../receivables/invoices/invoice.queries';
-import type { InvoiceDetail, InvoiceRow } from '../../receivables/invoices/invoice.queries';
+import type { InvoiceDetail, InvoicePage, InvoiceRow } from '../../receivables/invoices/invoice.queries';
 import { principalOf } from '../principal';
 import { readOnly } from './shared/annotations';
 import { ArTools } from './shared/ar-tools.decorator';
@@ -171,19 +171,52 @@ const GetInvoiceInput = z
 
 const GetInvoiceOutput = z.object({ invoice: z.record(z.string(), z.unknown()) });
 
+/** The tools' definitions, shared with the bare SDK server of bench/mcp.bench.ts. */
+export const SEARCH_INVOICES_TOOL = {
+  name: 'search_invoices',
+  description:
+    'Find invoices by status, customer, collector, issue/due dates, days past due or aging bucket, total or balance, currency, dispute or promise state, tags, or text (number, PO number, customer name). E.g. "invoices over 60 days late" → daysPastDue {min: 61}, sort days_past_due desc. Each row has its balance, days past due and aging bucket as of asOf. For totals use get_aging rather than paging; for one invoice in full (lines, payments, credits, disputes, notes) use get_invoice. Paged: follow nextCursor while hasMore.',
+  parameters: SearchInvoicesInput,
+  outputSchema: SearchInvoicesOutput,
+  annotations: readOnly('Search invoices'),
+};
+
+export const GET_INVOICE_TOOL = {
+  name: 'get_invoice',
+  description:
+    'One invoice in full, by id or by its exact number. Keys of invoice: the search_invoices columns (balance, daysPastDue, agingBucket, disputed, hasPromise…) plus termsDays, memo, subsidiaryId, writtenOffOn, customer {id, name, currency, paymentTermsDays, collector}, lines [{position, description, quantity, unitPrice, amount}], paymentApplications [{paymentId, paymentNumber, amount, appliedOn, unappliedOn}], creditApplications [{creditMemoId, creditMemoNumber, amount, appliedOn}], disputes, promises (with amountForInvoice), activities and tasks ({items, totalCount}: the newest 20; get_timeline and search_tasks page through the rest).',
+  parameters: GetInvoiceInput,
+  outputSchema: GetInvoiceOutput,
+  annotations: readOnly('Get invoice'),
+};
+
+/** One page of search_invoices as the tool answers it: rows in the chosen view and their text. */
+export function searchInvoicesResult(
+  page: InvoicePage,
+  shape: 'summary' | 'full' | undefined,
+): ToolResult<z.infer<typeof SearchInvoicesOutput>> {
+  return toolResult(
+    {
+      asOf: page.asOf,
+      items: page.items.map(shape === 'full' ? full : summarize),
+      hasMore: page.hasMore,
+      nextCursor: page.nextCursor,
+    },
+    [`Invoices as of ${page.asOf}:`, ...page.items.map(invoiceLine), pageFooter(page, 'invoices')].join('\n'),
+  );
+}
+
+/** get_invoice's answer: the detail as structured content and its text rendering. */
+export function getInvoiceResult(detail: InvoiceDetail): ToolResult<z.infer<typeof GetInvoiceOutput>> {
+  return toolResult({ invoice: detail as unknown as Record<string, unknown> }, renderDetail(detail));
+}
+
 /** Invoices: the filters collectors and controllers actually use, and one invoice in full. */
 @ArTools()
 export class InvoiceTools {
   constructor(private readonly invoices: InvoiceQueries) {}
 
-  @Tool({
-    name: 'search_invoices',
-    description:
-      'Find invoices by status, customer, collector, issue/due dates, days past due or aging bucket, total or balance, currency, dispute or promise state, tags, or text (number, PO number, customer name). E.g. "invoices over 60 days late" → daysPastDue {min: 61}, sort days_past_due desc. Each row has its balance, days past due and aging bucket as of asOf. For totals use get_aging rather than paging; for one invoice in full (lines, payments, credits, disputes, notes) use get_invoice. Paged: follow nextCursor while hasMore.',
-    parameters: SearchInvoicesInput,
-    outputSchema: SearchInvoicesOutput,
-    annotations: readOnly('Search invoices'),
-  })
+  @Tool(SEARCH_INVOICES_TOOL)
   @ToolScopes(['ar:read'])
   async searchInvoices(
     @Payload() input: z.infer<typeof SearchInvoicesInput>,
@@ -191,27 +224,10 @@ export class InvoiceTools {
   ): Promise<ToolResult<z.infer<typeof SearchInvoicesOutput>>> {
     const { limit, cursor, view: shape, ...filter } = input;
     const page = await this.invoices.search(principalOf(context).orgId, filter, { limit, cursor });
-    return toolResult(
-      {
-        asOf: page.asOf,
-        items: page.items.map(shape === 'full' ? full : summarize),
-        hasMore: page.hasMore,
-        nextCursor: page.nextCursor,
-      },
-      [`Invoices as of ${page.asOf}:`, ...page.items.map(invoiceLine), pageFooter(page, 'invoices')].join(
-        '\n',
-      ),
-    );
+    return searchInvoicesResult(page, shape);
   }
 
-  @Tool({
-    name: 'get_invoice',
-    description:
-      'One invoice in full, by id or by its exact number. Keys of invoice: the search_invoices columns (balance, daysPastDue, agingBucket, disputed, hasPromise…) plus termsDays, memo, subsidiaryId, writtenOffOn, customer {id, name, currency, paymentTermsDays, collector}, lines [{position, description, quantity, unitPrice, amount}], paymentApplications [{paymentId, paymentNumber, amount, appliedOn, unappliedOn}], creditApplications [{creditMemoId, creditMemoNumber, amount, appliedOn}], disputes, promises (with amountForInvoice), activities and tasks ({items, totalCount}: the newest 20; get_timeline and search_tasks page through the rest).',
-    parameters: GetInvoiceInput,
-    outputSchema: GetInvoiceOutput,
-    annotations: readOnly('Get invoice'),
-  })
+  @Tool(GET_INVOICE_TOOL)
   @ToolScopes(['ar:read'])
   async getInvoice(
     @Payload() input: z.infer<typeof GetInvoiceInput>,
@@ -223,7 +239,7 @@ export class InvoiceTools {
       input.invoiceId !== undefined
         ? await this.invoices.getInvoice(orgId, input.invoiceId, options)
         : await this.invoices.getInvoiceByNumber(orgId, input.number ?? '', options);
-    return toolResult({ invoice: detail as unknown as Record<string, unknown> }, renderDetail(detail));
+    return getInvoiceResult(detail);
   }
 }
 
