@@ -497,6 +497,12 @@ describe('values the chart refuses, with a message that says what to do', () => 
     );
   });
 
+  it('a heap limit too small for the service, while 0 leaves Node its own', () => {
+    assert.match(failure({ set: { ...HTTPS, heapLimitMb: 32 } }), /heapLimitMb/);
+    const objects = render({ set: { ...HTTPS, heapLimitMb: 0 } });
+    assert.equal(serverEnvironment(objects).NODE_OPTIONS, undefined);
+  });
+
   it('a preStop pause shorter than the readiness period', () => {
     const message = failure({ set: { ...HTTPS, 'lifecycle.preStopSleepSeconds': 2 } });
     assert.match(
