@@ -15,17 +15,10 @@ export function pageByRankDesc<T>(
   fingerprint: string,
 ): Page<T> {
   const pageSize = resolvePageSize(request.limit);
-  const compare = (a: T, b: T): number => {
-    const byRank = rankOf(b) - rankOf(a);
-    if (byRank !== 0) return byRank;
-    const ia = idOf(a);
-    const ib = idOf(b);
-    return ia < ib ? -1 : ia > ib ? 1 : 0;
-  };
-  let rows = [...items].sort(compare);
+  let after: { rank: number; id: string } | undefined;
   if (request.cursor !== undefined) {
-    const after = decodeCursor(request.cursor, fingerprint);
-    if (typeof after.value !== 'number') {
+    const position = decodeCursor(request.cursor, fingerprint);
+    if (typeof position.value !== 'number') {
       throw new InvalidArgumentError(
         'cursor is not valid: pass back exactly the nextCursor of the previous page.',
         {
@@ -33,13 +26,36 @@ export function pageByRankDesc<T>(
         },
       );
     }
-    const rank = after.value;
-    rows = rows.filter((r) => rankOf(r) < rank || (rankOf(r) === rank && idOf(r) > after.id));
+    after = { rank: position.value, id: position.id };
+  }
+  // Only the page and one more row are needed: keep the best pageSize + 1 rows seen so far, in
+  // order, instead of sorting every row (thousands of customers for a page of 50).
+  const wanted = pageSize + 1;
+  const best: Ranked<T>[] = [];
+  for (const item of items) {
+    const row: Ranked<T> = { item, rank: rankOf(item), id: idOf(item) };
+    if (after && !comesAfter(row, after)) continue;
+    if (best.length === wanted && !comesAfter(best[wanted - 1], row)) continue;
+    let at = best.length;
+    while (at > 0 && comesAfter(best[at - 1], row)) at--;
+    best.splice(at, 0, row);
+    if (best.length > wanted) best.pop();
   }
   return toPage(
-    rows.slice(0, pageSize + 1),
+    best.map((r) => r.item),
     pageSize,
-    (r) => ({ value: rankOf(r), id: idOf(r) }),
+    (item) => ({ value: rankOf(item), id: idOf(item) }),
     fingerprint,
   );
+}
+
+interface Ranked<T> {
+  item: T;
+  rank: number;
+  id: string;
+}
+
+/** Whether `b` comes after `a`: rank descending, then id ascending. */
+function comesAfter(b: { rank: number; id: string }, a: { rank: number; id: string }): boolean {
+  return b.rank < a.rank || (b.rank === a.rank && b.id > a.id);
 }
