@@ -30,6 +30,7 @@ import { newPkce, OAuthBrowser, signInAndApprove } from '../test/support/oauth-b
 import { freePort } from '../test/support/postgres-server';
 import { BENCH_DATABASE } from './queries.bench';
 import { isJobWorker, serveJobs, WorkerJobs } from './support/worker-jobs';
+import { printTable, printTargets } from './support/report';
 
 /**
  * MCP tools/call through the whole service against a bare MCP SDK v2 server (a script, not a
@@ -593,18 +594,6 @@ const ms = (value: number): string =>
 const rate = (value: number): string => (value >= 100 ? value.toFixed(0) : value.toFixed(1));
 const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(0);
 const load1 = (): number => loadavg()[0];
-
-function printTable(headers: string[], rows: string[][], leftColumns = 1): void {
-  const widths = headers.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-  const line = (cells: string[]): string =>
-    cells
-      .map((cell, c) => (c < leftColumns ? cell.padEnd(widths[c]) : cell.padStart(widths[c])))
-      .join('  ')
-      .trimEnd();
-  console.log(line(headers));
-  console.log(widths.map((w) => '─'.repeat(w)).join('  '));
-  rows.forEach((row) => console.log(line(row)));
-}
 
 // ------------------------------------------------------------------------------------------------
 // CPU profile summary
@@ -1316,19 +1305,7 @@ export async function runMcpBench(options: McpBenchOptions): Promise<boolean> {
           : []),
       ];
     });
-    console.log('\nTargets:');
-    printTable(
-      ['target', 'measured', 'result'],
-      rows.map((r) => [r.target, r.measured, r.pass ? 'PASS' : 'FAIL']),
-    );
-    console.log(
-      `Load average at end ${loadavg()
-        .map((l) => l.toFixed(2))
-        .join(' ')}.`,
-    );
-    const failed = rows.filter((r) => !r.pass).length;
-    console.log(failed === 0 ? 'All MCP targets met.' : `${failed} MCP target(s) missed.`);
-    return failed === 0;
+    return printTargets('MCP', rows);
   } finally {
     await generator.close();
     await database?.close();

@@ -12,6 +12,7 @@ import { formFields, newPkce, OAuthBrowser, signInAndApprove } from '../test/sup
 import { destroyPostgresServer, freePort, startPostgresServer } from '../test/support/postgres-server';
 import type { PostgresServer } from '../test/support/postgres-server';
 import { isJobWorker, serveJobs, WorkerJobs } from './support/worker-jobs';
+import { printTable, printTargets } from './support/report';
 
 /**
  * The OAuth server's hot paths against a real PostgreSQL (a script, not a timed test):
@@ -364,18 +365,6 @@ const ms = (value: number): string =>
 const rate = (value: number): string => (value >= 100 ? value.toFixed(0) : value.toFixed(1));
 const busy = (stats: Stats): string =>
   stats.serverBusy === undefined ? '—' : `${Math.round(stats.serverBusy * 100)}%`;
-
-function printTable(headers: string[], rows: string[][], leftColumns = 1): void {
-  const widths = headers.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-  const line = (cells: string[]): string =>
-    cells
-      .map((cell, c) => (c < leftColumns ? cell.padEnd(widths[c]) : cell.padStart(widths[c])))
-      .join('  ')
-      .trimEnd();
-  console.log(line(headers));
-  console.log(widths.map((w) => '─'.repeat(w)).join('  '));
-  rows.forEach((row) => console.log(line(row)));
-}
 
 function reportErrors(label: string, stats: Stats): void {
   if (stats.errors > 0)
@@ -730,19 +719,7 @@ export async function runOAuthBench(options: OAuthBenchOptions): Promise<boolean
           refreshRows.every((r) => r.baseline.errors === 0),
       },
     ];
-    console.log('\nTargets:');
-    printTable(
-      ['target', 'measured', 'result'],
-      rows.map((r) => [r.target, r.measured, r.pass ? 'PASS' : 'FAIL']),
-    );
-    console.log(
-      `Load average at end ${loadavg()
-        .map((l) => l.toFixed(2))
-        .join(' ')}.`,
-    );
-    const failed = rows.filter((r) => !r.pass).length;
-    console.log(failed === 0 ? 'All OAuth targets met.' : `${failed} OAuth target(s) missed.`);
-    return failed === 0;
+    return printTargets('OAuth', rows);
   } finally {
     await generator.close();
     await app.stop();

@@ -25,6 +25,7 @@ import { destroyPostgresServer, startPostgresServer } from '../test/support/post
 import type { PostgresServer } from '../test/support/postgres-server';
 import { testConfig } from '../test/support/test-database';
 import { DEMO_SEED_TARGET_MS } from './seed.bench';
+import { printTable } from './support/report';
 
 /**
  * The issue's speed targets, measured against PostgreSQL on the scale organization of the demo
@@ -110,18 +111,6 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
 const ms = (value: number | undefined): string =>
   value === undefined ? '—' : value >= 100 ? value.toFixed(0) : value.toFixed(1);
 const count = (n: number): string => n.toLocaleString('en-US');
-
-function printTable(headers: string[], rows: string[][], leftColumns = 1): void {
-  const widths = headers.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-  const line = (cells: string[]): string =>
-    cells
-      .map((cell, c) => (c < leftColumns ? cell.padEnd(widths[c]) : cell.padStart(widths[c])))
-      .join('  ')
-      .trimEnd();
-  console.log(line(headers));
-  console.log(widths.map((w) => '─'.repeat(w)).join('  '));
-  rows.forEach((row) => console.log(line(row)));
-}
 
 // ------------------------------------------------------------------------------------------------
 // Database and scale organization
