@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { NotFoundError } from '../../common/errors/app-error';
-import { pooledQuery, preparedQuery } from '../../database/pooled-query';
+import { preparedQuery } from '../../database/pooled-query';
 import { ACTIVITY_BODY_PREVIEW } from '../activities/activity.queries';
 import type { ActivityRow } from '../activities/activity.queries';
 import type { DisputeRow } from '../disputes/dispute.queries';
@@ -31,23 +31,15 @@ import {
   requireText,
 } from '../shared/filters';
 import type { DateRange, NumberRange } from '../shared/filters';
-import { applyKeyset } from '../shared/keyset';
 import type { SortDirection } from '../shared/keyset';
-import {
-  isoDate,
-  preparePage,
-  selectColumns,
-  whereDateRange,
-  whereNumberRange,
-} from '../shared/keyset-search';
+import { isoDate, selectColumns, whereDateRange, whereNumberRange } from '../shared/keyset-search';
 import type { SortSpec } from '../shared/keyset-search';
 import { OrgSettingsReader } from '../shared/org-settings';
 import type { OrgSettings } from '../shared/org-settings';
-import { queryFingerprint, toPage } from '../shared/pagination';
-import type { KeysetPosition, Page, PageRequest } from '../shared/pagination';
-import { DETAIL_LIST_LIMIT, openReadScope } from '../shared/read-scope';
+import type { Page } from '../shared/pagination';
+import { DETAIL_LIST_LIMIT } from '../shared/read-scope';
 import type { BoundedList, ReadScope } from '../shared/read-scope';
-import { REFERENCES, SearchQueries } from '../shared/search.queries';
+import { SearchQueries } from '../shared/search.queries';
 import type { SearchDefinition, SearchQuery } from '../shared/search.queries';
 import type { TaskRow } from '../tasks/task.queries';
 import { INVOICE_STATUSES, OPEN_INVOICE_STATUSES } from './invoice.entity';
@@ -220,8 +212,10 @@ const SORTS: Record<InvoiceSort, SortSpec> = {
 const ACTIVE_DISPUTES = ACTIVE_DISPUTE_STATUSES.map((s) => `'${s}'`).join(', ');
 
 /** "Has an open or in-review dispute" and "a pending promise covers it", for the invoice row `i`. */
-const DISPUTED_SQL = `EXISTS (SELECT 1 FROM disputes d WHERE d.org_id = i.org_id AND d.invoice_id = i.id AND d.status IN (${ACTIVE_DISPUTES}))`;
-const HAS_PROMISE_SQL = `EXISTS (SELECT 1 FROM promise_invoices pi JOIN promises_to_pay pp ON pp.org_id = pi.org_id AND pp.id = pi.promise_id WHERE pi.org_id = i.org_id AND pi.invoice_id = i.id AND pp.status = 'pending')`;
+const disputedSql = (org: string, id: string): string =>
+  `EXISTS (SELECT 1 FROM disputes d WHERE d.org_id = ${org} AND d.invoice_id = ${id} AND d.status IN (${ACTIVE_DISPUTES}))`;
+const hasPromiseSql = (org: string, id: string): string =>
+  `EXISTS (SELECT 1 FROM promise_invoices pi JOIN promises_to_pay pp ON pp.org_id = pi.org_id AND pp.id = pi.promise_id WHERE pi.org_id = ${org} AND pi.invoice_id = ${id} AND pp.status = 'pending')`;
 /**
  * The same sets as id lists, for filtering. Active disputes and pending promises are few next to
  * invoices, so fetching those invoices by primary key and sorting them beats walking the sort
@@ -391,9 +385,9 @@ function filtered(scope: ReadScope, f: ParsedInvoiceFilter): SearchQuery {
   }
   if (f.tags) qb.andWhere('i.tags && CAST(:tags AS text[])', { tags: f.tags });
   if (f.disputed !== undefined)
-    qb.andWhere(f.disputed ? `i.id = ANY(${DISPUTED_IDS})` : `NOT ${DISPUTED_SQL}`);
+    qb.andWhere(f.disputed ? `i.id = ANY(${DISPUTED_IDS})` : `NOT ${disputedSql('i.org_id', 'i.id')}`);
   if (f.hasPromise !== undefined)
-    qb.andWhere(f.hasPromise ? `i.id = ANY(${PROMISED_IDS})` : `NOT ${HAS_PROMISE_SQL}`);
+    qb.andWhere(f.hasPromise ? `i.id = ANY(${PROMISED_IDS})` : `NOT ${hasPromiseSql('i.org_id', 'i.id')}`);
   if (f.text) {
     // The matching ids are fetched first, each branch through its trigram index, and then paged
     // in sort order. Written as one OR, the planner walks the sort index and tests ILIKE on every
@@ -410,30 +404,6 @@ function filtered(scope: ReadScope, f: ParsedInvoiceFilter): SearchQuery {
   return qb;
 }
 
-/**
- * Derived flags for one page, in a second small query driven by the page's ids through the
- * (org_id, invoice_id) indexes. In the search's select list PostgreSQL plans them for every
- * candidate row and hashes every active dispute and promise, whatever the page size.
- */
-async function attachFlags(scope: ReadScope, rows: InvoiceRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  const flagged = await scope.manager.query<{ flag: 'disputed' | 'promised'; id: string }[]>(
-    `SELECT 'disputed' AS flag, d.invoice_id AS id FROM disputes d
-      WHERE d.org_id = $1 AND d.invoice_id = ANY($2::uuid[]) AND d.status IN (${ACTIVE_DISPUTES})
-     UNION
-     SELECT 'promised', pi.invoice_id FROM promise_invoices pi
-       JOIN promises_to_pay pp ON pp.org_id = pi.org_id AND pp.id = pi.promise_id
-      WHERE pi.org_id = $1 AND pi.invoice_id = ANY($2::uuid[]) AND pp.status = 'pending'`,
-    [scope.orgId, rows.map((r) => r.id)],
-  );
-  const disputed = new Set(flagged.filter((f) => f.flag === 'disputed').map((f) => f.id));
-  const promised = new Set(flagged.filter((f) => f.flag === 'promised').map((f) => f.id));
-  for (const row of rows) {
-    row.disputed = disputed.has(row.id);
-    row.hasPromise = promised.has(row.id);
-  }
-}
-
 const INVOICE_SEARCH: SearchDefinition<ParsedInvoiceFilter, InvoiceRow, InvoicePage> = {
   name: 'invoices',
   parse: parseFilter,
@@ -446,15 +416,19 @@ const INVOICE_SEARCH: SearchDefinition<ParsedInvoiceFilter, InvoiceRow, InvoiceP
   ],
   filtered,
   select: (qb) => selectColumns(qb, COLUMNS),
-  toRow: (raw, f, scope) => toInvoiceRow(raw, f.asOf, scope.settings),
-  finish: async (scope, f, page) => {
-    await attachFlags(scope, page.items);
-    return { ...page, asOf: f.asOf };
-  },
+  // Looked up for the page's rows only, by the (org_id, invoice_id) indexes: in the select list
+  // PostgreSQL would plan them for every candidate row.
+  rowColumns: (org) => ({
+    disputed: (id) => disputedSql(org, id),
+    hasPromise: (id) => hasPromiseSql(org, id),
+  }),
+  toRow: (raw, f, scope) => ({
+    ...toInvoiceRow(raw, f.asOf, scope.settings),
+    disputed: raw.disputed === true,
+    hasPromise: raw.hasPromise === true,
+  }),
+  finish: (_scope, f, page) => Promise.resolve({ ...page, asOf: f.asOf }),
 };
-
-/** Columns search adds around the page's own (references found, flags). */
-const EXTRA_COLUMN = /^(found\d+|flagDisputed|flagPromised|keyset_order|keyset_id)$/;
 
 /**
  * Invoice search and the invoice detail view. Pages are keyset ranges on an (org_id, sort key, id)
@@ -473,94 +447,6 @@ export class InvoiceQueries extends SearchQueries<
   // services: invoice-detail.integration-spec holds the two to the same rows.
   constructor(dataSource: DataSource, settings: OrgSettingsReader) {
     super(dataSource, settings, INVOICE_SEARCH);
-  }
-
-  /**
-   * searchPage's steps (parse, cursor check, references, page of n+1, flags) with the references,
-   * the page and its flags read in ONE statement straight on the pg pool: two round trips with the
-   * settings instead of four through TypeORM query runners (bench/README.md, MCP). Results and
-   * errors are the same; searchWithin (a caller's transaction, e.g. the customer detail) is not
-   * affected.
-   */
-  override async search(
-    orgId: string,
-    filter: InvoiceFilter = {},
-    page: PageRequest = {},
-  ): Promise<InvoicePage> {
-    const scope = await openReadScope(this.dataSource.manager, this.settings, orgId);
-    const f = INVOICE_SEARCH.parse(filter, scope);
-    const sort = SORTS[f.sort];
-    const search = preparePage(
-      page,
-      sort,
-      f.direction,
-      INVOICE_SEARCH.idColumn,
-      queryFingerprint({ search: INVOICE_SEARCH.name, ...cursorShape(f) }),
-    );
-    const qb = INVOICE_SEARCH.select(INVOICE_SEARCH.filtered(scope, f), scope);
-    // As fetchPage: the sort key for the cursor, (key, id) order after the cursor, LIMIT n+1.
-    const direction: SortDirection = sort.reversed ? (f.direction === 'asc' ? 'desc' : 'asc') : f.direction;
-    qb.addSelect(sort.cursorExpression ?? sort.expression, 'keyset_value');
-    // The key and id under names of their own, so the outer statement can keep the page's order
-    // (dropped from the rows). Parenthesized: TypeORM repeats a select of an entity column
-    // (i.balance) once per select of it, which would make a plain alias ambiguous.
-    qb.addSelect(`(${sort.expression})`, 'keyset_order');
-    qb.addSelect(`(${INVOICE_SEARCH.idColumn})`, 'keyset_id');
-    applyKeyset(qb, {
-      sortExpression: sort.expression,
-      idExpression: INVOICE_SEARCH.idColumn,
-      direction,
-      after: search.after,
-      pageSize: search.pageSize,
-    });
-    const [pageSql, parameters] = qb.getQueryAndParameters();
-    const references = INVOICE_SEARCH.references(f);
-    const p = (value: unknown): string => `$${parameters.push(value)}`;
-    const org = p(scope.orgId);
-    const found = references.map(([kind, ids], n) => {
-      if (!ids || ids.length === 0) return `NULL AS "found${n}"`;
-      const { table, column } = REFERENCES[kind];
-      return `ARRAY(SELECT ${column} FROM ${table} WHERE org_id = ${org} AND ${column} = ANY(${p(ids)}::uuid[])) AS "found${n}"`;
-    });
-    const dir = direction === 'asc' ? 'ASC' : 'DESC';
-    // The page is a LIMITed subquery, so the flags are looked up for its rows only (by primary key
-    // and the (org_id, invoice_id) indexes), as attachFlags did in a second query.
-    const rows = await pooledQuery<Record<string, unknown>>(
-      this.dataSource,
-      `SELECT ${found.join(', ')}, page.*,
-              EXISTS (SELECT 1 FROM disputes d WHERE d.org_id = ${org} AND d.invoice_id = page.keyset_id AND d.status IN (${ACTIVE_DISPUTES})) AS "flagDisputed",
-              EXISTS (SELECT 1 FROM promise_invoices pi JOIN promises_to_pay pp ON pp.org_id = pi.org_id AND pp.id = pi.promise_id
-                       WHERE pi.org_id = ${org} AND pi.invoice_id = page.keyset_id AND pp.status = 'pending') AS "flagPromised"
-         FROM (SELECT 1) one
-         LEFT JOIN LATERAL (${pageSql}) page ON true
-        ORDER BY page.keyset_order ${dir}, page.keyset_id ${dir}`,
-      parameters,
-    );
-    // One at a time and in order, as checkReferences: the first unknown id listed is reported.
-    references.forEach(([kind, ids], n) => {
-      if (!ids || ids.length === 0) return;
-      const present = new Set(rows[0][`found${n}`] as string[]);
-      const missing = ids.find((id) => !present.has(id));
-      if (missing) throw new NotFoundError(kind, missing);
-    });
-    const raw = rows[0].keyset_id === null ? [] : rows;
-    const flags = raw.map((r) => [r.flagDisputed === true, r.flagPromised === true] as const);
-    const result = toPage(
-      raw.map((r) => {
-        const row: Record<string, unknown> = {};
-        for (const key in r) if (!EXTRA_COLUMN.test(key)) row[key] = r[key];
-        return row;
-      }),
-      search.pageSize,
-      (r) => ({ value: r.keyset_value as KeysetPosition['value'], id: r.id as string }),
-      search.fingerprint,
-    );
-    const items = result.items.map(({ keyset_value: _cursor, ...row }, n) => {
-      const invoice = INVOICE_SEARCH.toRow(row, f, scope);
-      [invoice.disputed, invoice.hasPromise] = flags[n];
-      return invoice;
-    });
-    return { ...result, items, asOf: f.asOf };
   }
 
   async getInvoice(orgId: string, id: string, options: { asOf?: string } = {}): Promise<InvoiceDetail> {
@@ -757,8 +643,8 @@ SELECT o.id AS "settingsId", o.name AS "settingsName", o.base_currency AS "baseC
   FROM organizations o
   LEFT JOIN LATERAL (
     SELECT ${DETAIL_COLUMNS.map(([key, sql]) => `${sql} AS "${key}"`).join(', ')},
-      ${DISPUTED_SQL} AS "flagDisputed",
-      ${HAS_PROMISE_SQL} AS "flagPromised",
+      ${disputedSql('i.org_id', 'i.id')} AS "flagDisputed",
+      ${hasPromiseSql('i.org_id', 'i.id')} AS "flagPromised",
       coalesce((SELECT json_agg(${jsonObject([
         ['id', 'l.id'],
         ['position', 'l.position'],

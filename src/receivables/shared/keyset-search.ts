@@ -70,12 +70,36 @@ export function preparePage(
   };
 }
 
-/** Runs a search with LIMIT n+1 after the cursor's row and maps the raw rows it returns. */
+/** What a search reads beside its page, in the same statement. */
+export interface PageExtras {
+  /** Values computed once, whatever the page holds (which of the ids a filter names exist). */
+  scalars?: Record<string, string>;
+  /**
+   * Columns computed for the page's rows only, given the SQL of a row's id: PostgreSQL evaluates
+   * them after the LIMIT, not for every candidate row. They reach `map` with the row's own.
+   */
+  rowColumns?: Record<string, (id: string) => string>;
+}
+
+/** The page's rows and the scalars read with them. */
+export interface FetchedPage<R> {
+  page: Page<R>;
+  scalars: Record<string, unknown>;
+}
+
+/**
+ * Runs a search with LIMIT n+1 after the cursor's row and maps the raw rows it returns, in ONE
+ * statement with its `extras`: the page is a LATERAL subquery of a single-row FROM, so the scalars
+ * come back even when the page is empty. `extras` gets `param` to add its values as parameters.
+ * `manager` runs it (a caller's transaction, or the pool).
+ */
 export async function fetchPage<T extends ObjectLiteral, R>(
+  manager: EntityManager,
   qb: SelectQueryBuilder<T>,
   search: KeysetSearch,
   map: (raw: Record<string, unknown>) => R,
-): Promise<Page<R>> {
+  extras: (param: (value: unknown) => string) => PageExtras = () => ({}),
+): Promise<FetchedPage<R>> {
   const { sort } = search;
   const direction: SortDirection = sort.reversed
     ? search.direction === 'asc'
@@ -83,6 +107,10 @@ export async function fetchPage<T extends ObjectLiteral, R>(
       : 'asc'
     : search.direction;
   qb.addSelect(sort.cursorExpression ?? sort.expression, 'keyset_value');
+  // The key and id under names of their own, for the outer ORDER BY and the row columns.
+  // Parenthesized: TypeORM repeats a select of an entity column once per select of it.
+  qb.addSelect(`(${sort.expression})`, 'keyset_order');
+  qb.addSelect(`(${search.idExpression})`, 'keyset_id');
   applyKeyset(qb, {
     sortExpression: sort.expression,
     idExpression: search.idExpression,
@@ -90,15 +118,38 @@ export async function fetchPage<T extends ObjectLiteral, R>(
     after: search.after,
     pageSize: search.pageSize,
   });
-  const raw = await qb.getRawMany<Record<string, unknown>>();
+  const [pageSql, parameters] = qb.getQueryAndParameters();
+  const { scalars = {}, rowColumns = {} } = extras((value) => `$${parameters.push(value)}`);
+  const select = [
+    ...Object.entries(scalars).map(([name, sql]) => `${sql} AS "${name}"`),
+    'page.*',
+    ...Object.entries(rowColumns).map(([name, sql]) => `${sql('page.keyset_id')} AS "${name}"`),
+  ];
+  const order = direction === 'asc' ? 'ASC' : 'DESC';
+  const rows = await manager.query<Record<string, unknown>[]>(
+    `SELECT ${select.join(', ')}
+       FROM (SELECT 1) one
+       LEFT JOIN LATERAL (${pageSql}) page ON true
+      ORDER BY page.keyset_order ${order}, page.keyset_id ${order}`,
+    parameters,
+  );
+  const found = Object.fromEntries(Object.keys(scalars).map((name) => [name, rows[0][name]]));
+  const raw = rows[0].keyset_id === null ? [] : rows;
   const page = toPage(
     raw,
     search.pageSize,
     (r) => ({ value: r.keyset_value as KeysetPosition['value'], id: r.id as string }),
     search.fingerprint,
   );
-  return { ...page, items: page.items.map(({ keyset_value: _cursor, ...row }) => map(row)) };
+  const items = page.items.map((r) => {
+    const row: Record<string, unknown> = {};
+    for (const key in r) if (!(key in scalars) && !KEYSET_COLUMNS.has(key)) row[key] = r[key];
+    return map(row);
+  });
+  return { page: { ...page, items }, scalars: found };
 }
+
+const KEYSET_COLUMNS = new Set(['keyset_value', 'keyset_order', 'keyset_id']);
 
 /** Inclusive date bounds; `name` keeps parameter names unique within one query. */
 export function whereDateRange<T extends ObjectLiteral>(

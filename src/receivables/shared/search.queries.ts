@@ -11,8 +11,9 @@ import type { ReadScope } from './read-scope';
 
 /**
  * The one way every receivables search runs, so the order that makes it safe is written once:
- * parse the filter, check the page and cursor (a bad cursor fails before any query), check the
- * ids the filter names, then fetch n+1 rows after the cursor. A *.queries.ts file describes its
+ * parse the filter, check the page and cursor (a bad cursor fails before any query), then fetch
+ * n+1 rows after the cursor, checking the ids the filter names in the same statement and refusing
+ * the answer if one is unknown. A *.queries.ts file describes its
  * entity in a SearchDefinition; the SQL, columns and sorts stay there.
  */
 
@@ -28,7 +29,7 @@ export interface SortedFilter {
 // Referenced ids. An id in a filter that is not in the caller's organization is reported, not
 // silently matched to nothing: "no invoices for this customer" would be a wrong answer for a typo.
 
-export const REFERENCES = {
+const REFERENCES = {
   customer: { table: 'customers', column: 'id' },
   invoice: { table: 'invoices', column: 'id' },
   // Collectors, owners, assignees and authors are members of the organization.
@@ -77,6 +78,11 @@ export interface SearchDefinition<Parsed extends SortedFilter, Row, Result exten
   filtered(scope: ReadScope, f: Parsed): SearchQuery;
   /** Adds the page's select list to the filtered query. */
   select(qb: SearchQuery, scope: ReadScope): SearchQuery;
+  /**
+   * Columns looked up for the page's rows only (flags from other tables), given the SQL of the
+   * organization id; each gets the SQL of the row's id. `toRow` finds them in the raw row.
+   */
+  rowColumns?(org: string): Record<string, (id: string) => string>;
   toRow(raw: Record<string, unknown>, f: Parsed, scope: ReadScope): Row;
   /** Completes a fetched page: lookups for the page's rows only, fields the result adds. */
   finish?(scope: ReadScope, f: Parsed, page: Page<Row>): Promise<Result>;
@@ -93,6 +99,35 @@ async function checkReferences<Parsed extends SortedFilter>(
   }
 }
 
+/**
+ * The same check inside the page's statement: for each kind, the listed ids that exist, as an
+ * array named ref<n>. Read back by assertReferencesFound.
+ */
+function referenceScalars(
+  references: ReferencedIds,
+  org: () => string,
+  param: (value: unknown) => string,
+): Record<string, string> {
+  const scalars: Record<string, string> = {};
+  references.forEach(([kind, ids], n) => {
+    if (!ids || ids.length === 0) return;
+    const { table, column } = REFERENCES[kind];
+    scalars[`ref${n}`] =
+      `ARRAY(SELECT ${column} FROM ${table} WHERE org_id = ${org()} AND ${column} = ANY(${param(ids)}::uuid[]))`;
+  });
+  return scalars;
+}
+
+function assertReferencesFound(references: ReferencedIds, scalars: Record<string, unknown>): void {
+  // In order, so the error always names the same id: the first unknown one listed.
+  references.forEach(([kind, ids], n) => {
+    if (!ids || ids.length === 0) return;
+    const found = new Set(scalars[`ref${n}`] as string[]);
+    const missing = ids.find((id) => !found.has(id));
+    if (missing) throw new NotFoundError(kind, missing);
+  });
+}
+
 export async function searchPage<Parsed extends SortedFilter, Row, Result extends Page<Row>>(
   definition: SearchDefinition<Parsed, Row, Result>,
   scope: ReadScope,
@@ -104,9 +139,25 @@ export async function searchPage<Parsed extends SortedFilter, Row, Result extend
   // f.sort is one of Parsed's sorts; TypeScript widens it to the constraint's string.
   const sort = definition.sorts[f.sort as Parsed['sort']];
   const search = preparePage(page, sort, f.direction, definition.idColumn, queryFingerprint(shape));
-  await checkReferences(definition, scope, f);
+  const references = definition.references(f);
   const qb = definition.select(definition.filtered(scope, f), scope);
-  const result = await fetchPage(qb, search, (raw) => definition.toRow(raw, f, scope));
+  // The ids the filter names are checked in the page's own statement: one round trip.
+  const { page: result, scalars } = await fetchPage(
+    scope.manager,
+    qb,
+    search,
+    (raw) => definition.toRow(raw, f, scope),
+    (param) => {
+      // PostgreSQL refuses a parameter the statement does not use: the org id only when needed.
+      let org: string | undefined;
+      const orgParam = (): string => (org ??= param(scope.orgId));
+      return {
+        scalars: referenceScalars(references, orgParam, param),
+        rowColumns: definition.rowColumns?.(orgParam()),
+      };
+    },
+  );
+  assertReferencesFound(references, scalars);
   // Without finish, Result is its default: the page itself.
   return definition.finish ? definition.finish(scope, f, result) : (result as Result);
 }
