@@ -32,7 +32,7 @@ import { BENCH_DATABASE } from './queries.bench';
 import { isJobWorker, serveJobs, WorkerJobs } from './support/worker-jobs';
 import { printProfile, summarizeProfile } from './support/cpu-profile';
 import type { CpuProfile } from './support/cpu-profile';
-import { printTable, printTargets } from './support/report';
+import { latencyStats, ms, printTable, printTargets, rate } from './support/report';
 
 /**
  * MCP tools/call through the whole service against a bare MCP SDK v2 server (a script, not a
@@ -571,29 +571,14 @@ interface RunFigures {
   dbCpuPerRequest?: number;
 }
 
-/** Nearest-rank percentile, as in the other benches. */
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
-
 function statsOf(result: LoadResult): Stats {
-  const sorted = Float64Array.from(result.latenciesMs).sort();
-  const values = Array.from(sorted);
   return {
-    n: values.length,
-    perSecond: values.length / (result.elapsedMs / 1000),
-    p50: percentile(values, 50),
-    p95: percentile(values, 95),
-    p99: percentile(values, 99),
+    ...latencyStats(result.latenciesMs, result.elapsedMs),
     errors: result.errors,
     errorSamples: result.errorSamples,
   };
 }
 
-const ms = (value: number): string =>
-  Number.isNaN(value) ? '—' : value >= 100 ? value.toFixed(0) : value.toFixed(1);
-const rate = (value: number): string => (value >= 100 ? value.toFixed(0) : value.toFixed(1));
 const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(0);
 const load1 = (): number => loadavg()[0];
 
@@ -899,29 +884,20 @@ function printRound(round: number, results: ScenarioResult[], options: McpBenchO
       'load',
       'ratio',
     ],
-    results.flatMap(({ scenario, whole, bare }) =>
-      (
-        [
-          ['whole stack', whole],
-          ['bare SDK', bare],
-        ] as const
-      ).map(([server, f], i) => [
-        i === 0 ? scenario.label : '',
-        server,
-        rate(f.stats.perSecond),
-        ms(f.stats.p50),
-        ms(f.stats.p95),
-        ms(f.stats.p99),
-        String(f.stats.errors),
-        `${Math.round(f.busy * 100)}%`,
+    results.flatMap(({ scenario, whole, bare }) => {
+      const [wholeRow, bareRow] = serverRows(scenario.label, whole, bare, (f) => [
+        ...latencyCells(f),
         ms(f.cpuPerRequest),
-        f.dbCpuPerRequest === undefined ? '—' : ms(f.dbCpuPerRequest),
+        ms(f.dbCpuPerRequest),
         mb(f.maxRss),
         mb(f.heapUsed),
         f.load.toFixed(2),
-        i === 0 ? `${(whole.stats.perSecond / bare.stats.perSecond).toFixed(2)}×` : '',
-      ]),
-    ),
+      ]);
+      return [
+        [...wholeRow, `${(whole.stats.perSecond / bare.stats.perSecond).toFixed(2)}×`],
+        [...bareRow, ''],
+      ];
+    }),
     2,
   );
   for (const { scenario, whole, bare } of results) {
@@ -937,6 +913,31 @@ function printRound(round: number, results: ScenarioResult[], options: McpBenchO
   }
 }
 
+/** The two rows of a scenario, whole stack first; `cells` gives each server's figures. */
+function serverRows(
+  label: string,
+  whole: RunFigures,
+  bare: RunFigures,
+  cells: (f: RunFigures) => string[],
+): [string[], string[]] {
+  return [
+    [label, 'whole stack', ...cells(whole)],
+    ['', 'bare SDK', ...cells(bare)],
+  ];
+}
+
+/** req/s, p50, p95, p99, errors and event-loop busy share of one run. */
+function latencyCells(f: RunFigures): string[] {
+  return [
+    rate(f.stats.perSecond),
+    ms(f.stats.p50),
+    ms(f.stats.p95),
+    ms(f.stats.p99),
+    String(f.stats.errors),
+    `${Math.round(f.busy * 100)}%`,
+  ];
+}
+
 /** Latency below saturation: both servers paced at the same request rate. */
 function printPaced(round: number, results: ScenarioResult[], options: McpBenchOptions): void {
   console.log(
@@ -945,22 +946,7 @@ function printPaced(round: number, results: ScenarioResult[], options: McpBenchO
   printTable(
     ['scenario', 'server', 'req/s', 'p50', 'p95', 'p99', 'errors', 'busy', 'RSS MB'],
     results.flatMap(({ scenario, paced }) =>
-      (
-        [
-          ['whole stack', paced!.whole],
-          ['bare SDK', paced!.bare],
-        ] as const
-      ).map(([server, f], i) => [
-        i === 0 ? scenario.label : '',
-        server,
-        rate(f.stats.perSecond),
-        ms(f.stats.p50),
-        ms(f.stats.p95),
-        ms(f.stats.p99),
-        String(f.stats.errors),
-        `${Math.round(f.busy * 100)}%`,
-        mb(f.maxRss),
-      ]),
+      serverRows(scenario.label, paced!.whole, paced!.bare, (f) => [...latencyCells(f), mb(f.maxRss)]),
     ),
     2,
   );

@@ -9,10 +9,10 @@ import { PasswordHasher } from '../src/identity/password-hasher';
 import { startServer } from '../src/server';
 import type { RunningServer } from '../src/server';
 import { formFields, newPkce, OAuthBrowser, signInAndApprove } from '../test/support/oauth-browser';
-import { destroyPostgresServer, freePort, startPostgresServer } from '../test/support/postgres-server';
-import type { PostgresServer } from '../test/support/postgres-server';
+import { freePort } from '../test/support/postgres-server';
 import { isJobWorker, serveJobs, WorkerJobs } from './support/worker-jobs';
-import { printTable, printTargets } from './support/report';
+import { latencyStats, ms, printTable, printTargets, rate } from './support/report';
+import { onBenchServer } from './support/postgres';
 
 /**
  * The OAuth server's hot paths against a real PostgreSQL (a script, not a timed test):
@@ -338,31 +338,17 @@ interface Stats {
   serverBusy?: number;
 }
 
-/** Nearest-rank percentile, as in queries.bench. */
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
-
 function statsOf(
   result: Pick<LoadResult, 'latenciesMs' | 'errors' | 'errorSamples' | 'elapsedMs' | 'serverBusy'>,
 ): Stats {
-  const sorted = [...result.latenciesMs].sort((a, b) => a - b);
   return {
     serverBusy: result.serverBusy,
-    n: sorted.length,
-    perSecond: sorted.length / (result.elapsedMs / 1000),
-    p50: percentile(sorted, 50),
-    p95: percentile(sorted, 95),
-    p99: percentile(sorted, 99),
+    ...latencyStats(result.latenciesMs, result.elapsedMs),
     errors: result.errors,
     errorSamples: result.errorSamples,
   };
 }
 
-const ms = (value: number): string =>
-  Number.isNaN(value) ? '—' : value >= 100 ? value.toFixed(0) : value.toFixed(1);
-const rate = (value: number): string => (value >= 100 ? value.toFixed(0) : value.toFixed(1));
 const busy = (stats: Stats): string =>
   stats.serverBusy === undefined ? '—' : `${Math.round(stats.serverBusy * 100)}%`;
 
@@ -743,17 +729,7 @@ export function parseOAuthBenchArguments(argv: string[]): Omit<OAuthBenchOptions
 
 async function main(): Promise<void> {
   const options = parseOAuthBenchArguments(process.argv.slice(2));
-  let server: PostgresServer | undefined;
-  let serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) {
-    server = await startPostgresServer();
-    serverUrl = server.url;
-  }
-  try {
-    process.exitCode = (await runOAuthBench({ ...options, serverUrl })) ? 0 : 1;
-  } finally {
-    if (server) destroyPostgresServer(server);
-  }
+  await onBenchServer((serverUrl) => runOAuthBench({ ...options, serverUrl }));
 }
 
 if (isJobWorker(LOAD_WORKER_ROLE)) {

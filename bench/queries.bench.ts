@@ -21,11 +21,10 @@ import { addDays, addMonths, todayIn } from '../src/receivables/shared/calendar'
 import { OrgSettingsReader } from '../src/receivables/shared/org-settings';
 import type { OrgSettings } from '../src/receivables/shared/org-settings';
 import { buildQueries } from '../test/integration/receivables/search/queries';
-import { destroyPostgresServer, startPostgresServer } from '../test/support/postgres-server';
-import type { PostgresServer } from '../test/support/postgres-server';
 import { testConfig } from '../test/support/test-database';
 import { DEMO_SEED_TARGET_MS } from './seed.bench';
-import { printTable } from './support/report';
+import { ms, percentile, printTable } from './support/report';
+import { onBenchServer } from './support/postgres';
 
 /**
  * The issue's speed targets, measured against PostgreSQL on the scale organization of the demo
@@ -91,11 +90,6 @@ interface TargetRow {
   pass?: boolean;
 }
 
-/** Nearest-rank percentile: with 10 samples p95 is the slowest, with 100 the 95th. */
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
-
 function statsOf(samples: number[]): Stats | undefined {
   if (samples.length === 0) return undefined;
   const sorted = [...samples].sort((a, b) => a - b);
@@ -108,8 +102,6 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   return [result, performance.now() - started];
 }
 
-const ms = (value: number | undefined): string =>
-  value === undefined ? '—' : value >= 100 ? value.toFixed(0) : value.toFixed(1);
 const count = (n: number): string => n.toLocaleString('en-US');
 
 // ------------------------------------------------------------------------------------------------
@@ -769,17 +761,7 @@ export function parseQueriesBenchArguments(argv: string[]): Omit<QueriesBenchOpt
 
 async function main(): Promise<void> {
   const options = parseQueriesBenchArguments(process.argv.slice(2));
-  let server: PostgresServer | undefined;
-  let serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) {
-    server = await startPostgresServer();
-    serverUrl = server.url;
-  }
-  try {
-    process.exitCode = (await runQueriesBench({ ...options, serverUrl })) ? 0 : 1;
-  } finally {
-    if (server) destroyPostgresServer(server);
-  }
+  await onBenchServer((serverUrl) => runQueriesBench({ ...options, serverUrl }));
 }
 
 // Run as a script; bench/run-benchmarks.ts imports runQueriesBench instead.

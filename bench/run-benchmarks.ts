@@ -1,9 +1,8 @@
-import { destroyPostgresServer, startPostgresServer } from '../test/support/postgres-server';
-import type { PostgresServer } from '../test/support/postgres-server';
 import { benchDatabaseUrl, parseMcpBenchArguments, runMcpBench } from './mcp.bench';
 import { runOAuthBench } from './oauth.bench';
 import { parseQueriesBenchArguments, runQueriesBench } from './queries.bench';
 import { runSeedBench } from './seed.bench';
+import { onBenchServer } from './support/postgres';
 
 /**
  * `npm run bench`: the demo seeding benchmark, the query benchmark, the OAuth benchmark, then the
@@ -17,13 +16,7 @@ import { runSeedBench } from './seed.bench';
  */
 async function main(): Promise<void> {
   const options = parseQueriesBenchArguments(process.argv.slice(2));
-  let server: PostgresServer | undefined;
-  let serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) {
-    server = await startPostgresServer();
-    serverUrl = server.url;
-  }
-  try {
+  await onBenchServer(async (serverUrl) => {
     console.log('== bench/seed.bench: demo seeding ==');
     const { demoSeedMs } = await runSeedBench({ seed: options.seed, today: options.today }, serverUrl);
     console.log('\n== bench/queries.bench: search and analytics ==');
@@ -35,10 +28,8 @@ async function main(): Promise<void> {
       ...parseMcpBenchArguments([]),
       databaseUrl: benchDatabaseUrl(serverUrl),
     });
-    process.exitCode = queriesPassed && oauthPassed && mcpPassed ? 0 : 1;
-  } finally {
-    if (server) destroyPostgresServer(server);
-  }
+    return queriesPassed && oauthPassed && mcpPassed;
+  });
 }
 
 main().catch((error: unknown) => {

@@ -6,8 +6,7 @@ import { runMigrations } from '../src/database/migrator';
 import { describeDemoLogins } from '../src/demo-data/demo-logins';
 import { DEFAULT_DEMO_SEED, seedDemoData } from '../src/demo-data/demo-data.seeder';
 import type { DemoDataSummary } from '../src/demo-data/demo-data.seeder';
-import { destroyPostgresServer, startPostgresServer } from '../test/support/postgres-server';
-import type { PostgresServer } from '../test/support/postgres-server';
+import { onBenchServer } from './support/postgres';
 
 /**
  * How long demo seeding takes against a real PostgreSQL (a script, not a timed test):
@@ -125,18 +124,10 @@ export async function runSeedBench(
 
 async function main(): Promise<void> {
   const args = parseSeedBenchArguments(process.argv.slice(2));
-  let server: PostgresServer | undefined;
-  let serverUrl = process.env.DATABASE_URL;
-  if (!serverUrl) {
-    server = await startPostgresServer();
-    serverUrl = server.url;
-  }
-  try {
+  await onBenchServer(async (serverUrl) => {
     const { demoSeedMs } = await runSeedBench(args, serverUrl);
-    if (demoSeedMs > DEMO_SEED_TARGET_MS) process.exitCode = 1;
-  } finally {
-    if (server) destroyPostgresServer(server);
-  }
+    return demoSeedMs <= DEMO_SEED_TARGET_MS;
+  });
 }
 
 // Run as a script; bench/run-benchmarks.ts imports runSeedBench instead.

@@ -1,13 +1,10 @@
-import { printTable } from './report';
+import { printTable, rate } from './report';
 
 /**
  * A V8 CPU profile (inspector `Profiler.stop`) summed for reading: by component (V8 and
  * Node-internal time charged to the JavaScript that called it), by code owner (self time) and the
  * hottest functions. `node dist/bench/mcp.bench.js --analyze FILE.cpuprofile` prints one.
  */
-
-/** Three significant figures at most, as the bench's tables print rates. */
-const rate = (value: number): string => (value >= 100 ? value.toFixed(0) : value.toFixed(1));
 
 interface ProfileNode {
   id: number;

@@ -35,3 +35,36 @@ export function printTargets(subject: string, rows: TargetRow[]): boolean {
   console.log(failed === 0 ? `All ${subject} targets met.` : `${failed} ${subject} target(s) missed.`);
   return failed === 0;
 }
+
+/** Nearest-rank percentile of sorted values: with 10 samples p95 is the slowest, with 100 the 95th. */
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+export interface LatencyStats {
+  n: number;
+  perSecond: number;
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+/** Throughput and percentiles of the latencies of a run that lasted `elapsedMs`. */
+export function latencyStats(latenciesMs: number[], elapsedMs: number): LatencyStats {
+  const sorted = [...latenciesMs].sort((a, b) => a - b);
+  return {
+    n: sorted.length,
+    perSecond: sorted.length / (elapsedMs / 1000),
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+  };
+}
+
+/** Milliseconds as the tables print them; — when not measured. */
+export const ms = (value: number | undefined): string =>
+  value === undefined || Number.isNaN(value) ? '—' : value >= 100 ? value.toFixed(0) : value.toFixed(1);
+
+/** Three significant figures at most. */
+export const rate = (value: number): string => (value >= 100 ? value.toFixed(0) : value.toFixed(1));
