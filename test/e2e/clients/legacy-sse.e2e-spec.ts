@@ -1,15 +1,9 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Client, SSEClientTransport, UnauthorizedError } from '@modelcontextprotocol/client';
-import type {
-  OAuthClientMetadata,
-  OAuthClientProvider,
-  OAuthDiscoveryState,
-  StoredOAuthClientInformation,
-  StoredOAuthTokens,
-} from '@modelcontextprotocol/client';
-import { OAuthBrowser, signInAndApprove } from '../../support/oauth-browser';
+import type { OAuthClientProvider } from '@modelcontextprotocol/client';
+import { HeadlessOAuthProvider } from '../../support/headless-oauth-provider';
+import { OAuthBrowser } from '../../support/oauth-browser';
 import { startOAuthTestApp, TEST_PASSWORD } from '../../support/oauth-test-app';
 import type { OAuthTestApp } from '../../support/oauth-test-app';
 import { clientCount, grantsOf, registeredClient } from './harness';
@@ -26,94 +20,21 @@ import type { ContextResult } from './harness';
 const REDIRECT_URL = 'http://127.0.0.1:43871/oauth/callback';
 const EMAIL = 'collector@globex.example';
 
-class SseOAuthProvider implements OAuthClientProvider {
-  readonly redirectUrl = REDIRECT_URL;
-  readonly authorizationUrls: URL[] = [];
-  private client?: StoredOAuthClientInformation;
-  private stored?: StoredOAuthTokens;
-  private verifier?: string;
-  private discovery?: OAuthDiscoveryState;
-  private callback?: URL;
-  private lastState?: string;
-
-  constructor(
-    private readonly baseUrl: string,
-    private readonly person: { email: string; password: string },
-  ) {}
-
-  get clientMetadata(): OAuthClientMetadata {
-    return {
-      client_name: 'Legacy SSE e2e client',
-      redirect_uris: [REDIRECT_URL],
-      grant_types: ['authorization_code', 'refresh_token'],
-      response_types: ['code'],
-      token_endpoint_auth_method: 'none',
-    };
-  }
-
-  state(): string {
-    this.lastState = randomBytes(16).toString('base64url');
-    return this.lastState;
-  }
-
-  clientInformation(): StoredOAuthClientInformation | undefined {
-    return this.client;
-  }
-
-  saveClientInformation(client: StoredOAuthClientInformation): void {
-    this.client = client;
-  }
-
-  tokens(): StoredOAuthTokens | undefined {
-    return this.stored;
-  }
-
-  saveTokens(tokens: StoredOAuthTokens): void {
-    this.stored = tokens;
-  }
-
-  saveCodeVerifier(verifier: string): void {
-    this.verifier = verifier;
-  }
-
-  codeVerifier(): string {
-    if (!this.verifier) throw new Error('no PKCE verifier saved');
-    return this.verifier;
-  }
-
-  saveDiscoveryState(state: OAuthDiscoveryState): void {
-    this.discovery = state;
-  }
-
-  discoveryState(): OAuthDiscoveryState | undefined {
-    return this.discovery;
-  }
-
-  async redirectToAuthorization(authorizationUrl: URL): Promise<void> {
-    this.authorizationUrls.push(authorizationUrl);
-    this.callback = await signInAndApprove(
-      new OAuthBrowser(this.baseUrl),
-      authorizationUrl.toString(),
-      this.person,
-    );
-  }
-
-  takeCallback(): URL {
-    const callback = this.callback;
-    assert.ok(callback, 'the transport never sent the user to the authorization endpoint');
-    this.callback = undefined;
-    assert.equal(callback.origin + callback.pathname, REDIRECT_URL);
-    assert.equal(callback.searchParams.get('error'), null, callback.toString());
-    assert.equal(callback.searchParams.get('state'), this.lastState);
-    return callback;
+/** The shared headless provider; each authorization in a new browser (no session kept). */
+class SseOAuthProvider extends HeadlessOAuthProvider {
+  constructor(baseUrl: string, person: { email: string; password: string }) {
+    super(() => new OAuthBrowser(baseUrl), person, {
+      clientName: 'Legacy SSE e2e client',
+      redirectUrl: REDIRECT_URL,
+    });
   }
 }
 
 /**
- * The same client, configured to accept the resource the server advertises for this endpoint.
- * The SDK calls validateResourceURL(<url it connects to>, <resource in the metadata>) and uses
- * the answer as the RFC 8707 resource; this one trusts a same-origin resource. It is needed
- * because /v1/sse's challenge points at the metadata of /v1/mcp (see the todo test below).
+ * The same client, recording the resource it validates. The SDK calls
+ * validateResourceURL(<url it connects to>, <resource in the metadata>) and uses the answer as the
+ * RFC 8707 resource; this one accepts a same-origin resource and records the pair, so the test can
+ * check that /v1/sse's metadata names /v1/sse itself (the stock provider needs exactly that).
  */
 class SseOAuthProviderAcceptingAdvertisedResource extends SseOAuthProvider {
   readonly validatedResources: string[] = [];

@@ -1,14 +1,6 @@
 import { auth, IssuerMismatchError } from '@modelcontextprotocol/client';
-import type {
-  OAuthClientMetadata,
-  OAuthClientProvider,
-  OAuthDiscoveryState,
-  StoredOAuthClientInformation,
-  StoredOAuthTokens,
-} from '@modelcontextprotocol/client';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:https';
 import type { Server } from 'node:https';
@@ -16,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it, mock } from 'node:test';
-import { OAuthBrowser, signInAndApprove } from '../../support/oauth-browser';
+import { HeadlessOAuthProvider } from '../../support/headless-oauth-provider';
+import { OAuthBrowser } from '../../support/oauth-browser';
 import { startOAuthTestApp, TEST_PASSWORD } from '../../support/oauth-test-app';
 import type { OAuthTestApp } from '../../support/oauth-test-app';
 
@@ -37,76 +30,13 @@ interface Person {
   orgId: string;
 }
 
-/** An in-memory OAuthClientProvider whose "browser" is OAuthBrowser over plain HTTP. */
-class HeadlessProvider implements OAuthClientProvider {
-  readonly redirectUrl = REDIRECT_URL;
-  readonly clientMetadataUrl?: string;
-  /** Every authorization URL the SDK sent the user to. */
-  readonly authorizationUrls: URL[] = [];
+/** The shared headless provider, recording what the SDK asks it to forget. */
+class HeadlessProvider extends HeadlessOAuthProvider {
   /** What the SDK asked to forget, in order (invalidateCredentials). */
   readonly invalidated: string[] = [];
-  private client?: StoredOAuthClientInformation;
-  private stored?: StoredOAuthTokens;
-  private verifier?: string;
-  private discovery?: OAuthDiscoveryState;
-  private lastState?: string;
-  private callback?: URL;
 
-  constructor(
-    private readonly browser: OAuthBrowser,
-    private readonly person: Person,
-    options: { clientMetadataUrl?: string } = {},
-  ) {
-    this.clientMetadataUrl = options.clientMetadataUrl;
-  }
-
-  get clientMetadata(): OAuthClientMetadata {
-    return {
-      client_name: 'SDK e2e client',
-      redirect_uris: [REDIRECT_URL],
-      // The SDK only adds offline_access to the scope when grant_types names refresh_token.
-      grant_types: ['authorization_code', 'refresh_token'],
-      response_types: ['code'],
-      token_endpoint_auth_method: 'none',
-    };
-  }
-
-  state(): string {
-    this.lastState = randomBytes(16).toString('base64url');
-    return this.lastState;
-  }
-
-  clientInformation(): StoredOAuthClientInformation | undefined {
-    return this.client;
-  }
-
-  saveClientInformation(client: StoredOAuthClientInformation): void {
-    this.client = client;
-  }
-
-  tokens(): StoredOAuthTokens | undefined {
-    return this.stored;
-  }
-
-  saveTokens(tokens: StoredOAuthTokens): void {
-    this.stored = tokens;
-  }
-
-  saveCodeVerifier(verifier: string): void {
-    this.verifier = verifier;
-  }
-
-  codeVerifier(): string {
-    if (!this.verifier) throw new Error('no PKCE verifier saved before the callback');
-    return this.verifier;
-  }
-
-  saveDiscoveryState(state: OAuthDiscoveryState): void {
-    this.discovery = state;
-  }
-
-  discoveryState(): OAuthDiscoveryState | undefined {
-    return this.discovery;
+  constructor(browser: OAuthBrowser, person: Person, options: { clientMetadataUrl?: string } = {}) {
+    super(() => browser, person, { clientName: 'SDK e2e client', redirectUrl: REDIRECT_URL, ...options });
   }
 
   invalidateCredentials(scope: 'all' | 'client' | 'tokens' | 'verifier' | 'discovery'): void {
@@ -115,22 +45,6 @@ class HeadlessProvider implements OAuthClientProvider {
     if (scope === 'all' || scope === 'tokens') this.stored = undefined;
     if (scope === 'all' || scope === 'verifier') this.verifier = undefined;
     if (scope === 'all' || scope === 'discovery') this.discovery = undefined;
-  }
-
-  async redirectToAuthorization(authorizationUrl: URL): Promise<void> {
-    this.authorizationUrls.push(authorizationUrl);
-    this.callback = await signInAndApprove(this.browser, authorizationUrl.toString(), this.person);
-  }
-
-  /** The callback of the last authorization, checked the way a client app must (state, no error). */
-  takeCallback(): URL {
-    const callback = this.callback;
-    assert.ok(callback, 'the SDK never sent the user to the authorization endpoint');
-    this.callback = undefined;
-    assert.equal(callback.origin + callback.pathname, REDIRECT_URL);
-    assert.equal(callback.searchParams.get('error'), null, callback.toString());
-    assert.equal(callback.searchParams.get('state'), this.lastState);
-    return callback;
   }
 }
 
