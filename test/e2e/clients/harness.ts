@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import {
@@ -14,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import type { OAuthTestApp } from '../../support/oauth-test-app';
 import type { FakeBrowserVisit } from '../../support/fake-browser/fake-browser';
+import type { Client } from '@modelcontextprotocol/client';
 
 /**
  * Shared plumbing of the real-client suites (mcp-auth.md §3.4): where the third-party tools are,
@@ -315,4 +317,19 @@ export interface ContextResult {
   role: string;
   scopes: string[];
   client?: string;
+}
+
+/**
+ * What a connected SDK client sees of get_context: the tool is listed, and calling it answers
+ * without a tool error.
+ */
+export async function contextThrough(client: Client): Promise<ContextResult> {
+  const { tools } = await client.listTools();
+  assert.ok(
+    tools.some((tool) => tool.name === 'get_context'),
+    tools.map((t) => t.name).join(', '),
+  );
+  const result = await client.callTool({ name: 'get_context', arguments: {} });
+  assert.notEqual(result.isError, true, JSON.stringify(result.content));
+  return result.structuredContent as ContextResult;
 }

@@ -6,7 +6,7 @@ import { HeadlessOAuthProvider } from '../../support/headless-oauth-provider';
 import { OAuthBrowser } from '../../support/oauth-browser';
 import { startOAuthTestApp, TEST_PASSWORD } from '../../support/oauth-test-app';
 import type { OAuthTestApp } from '../../support/oauth-test-app';
-import { clientCount, grantsOf, registeredClient } from './harness';
+import { clientCount, contextThrough, grantsOf, registeredClient } from './harness';
 import type { ContextResult } from './harness';
 
 /**
@@ -121,14 +121,7 @@ describe('a client on the legacy HTTP+SSE transport, OAuth end to end', () => {
   it('reconnects over SSE with the tokens, lists tools and calls get_context for the signed-in user', async () => {
     const client = await connect(sseUrl, provider);
     try {
-      const { tools } = await client.listTools();
-      assert.ok(
-        tools.some((tool) => tool.name === 'get_context'),
-        tools.map((t) => t.name).join(', '),
-      );
-      const result = await client.callTool({ name: 'get_context', arguments: {} });
-      assert.notEqual(result.isError, true, JSON.stringify(result.content));
-      const context = result.structuredContent as ContextResult;
+      const context = await contextThrough(client);
       assert.equal(context.user.id, userId);
       assert.equal(context.user.email, EMAIL);
       assert.equal(context.organization.id, orgId);

@@ -9,6 +9,7 @@ import {
   assertToolsInstalled,
   childEnv,
   clientCount,
+  contextThrough,
   describeRun,
   fakeBrowser,
   grantsOf,
@@ -17,7 +18,6 @@ import {
   tempDir,
   TOOLS,
 } from './harness';
-import type { ContextResult } from './harness';
 
 /**
  * mcp-remote 0.15.1 (geelen/mcp-remote), the bridge Claude Desktop, Cursor and other stdio-only
@@ -127,14 +127,7 @@ describe('mcp-remote (real third-party client) against the service', () => {
     try {
       await client.connect(transport);
       assert.equal(client.getServerVersion()?.name, 'tesorio-mcp');
-      const { tools } = await client.listTools();
-      assert.ok(
-        tools.some((tool) => tool.name === 'get_context'),
-        tools.map((t) => t.name).join(', '),
-      );
-      const result = await client.callTool({ name: 'get_context', arguments: {} });
-      assert.notEqual(result.isError, true, JSON.stringify(result.content));
-      const context = result.structuredContent as ContextResult;
+      const context = await contextThrough(client);
       assert.equal(context.user.email, EMAIL);
       assert.equal(context.organization.id, orgId);
       assert.equal(context.role, 'manager');
