@@ -143,7 +143,7 @@ export async function fetchPage<T extends ObjectLiteral, R>(
   );
   const items = page.items.map((r) => {
     const row: Record<string, unknown> = {};
-    for (const key in r) if (!(key in scalars) && !KEYSET_COLUMNS.has(key)) row[key] = r[key];
+    for (const key in r) if (!Object.hasOwn(scalars, key) && !KEYSET_COLUMNS.has(key)) row[key] = r[key];
     return map(row);
   });
   return { page: { ...page, items }, scalars: found };
