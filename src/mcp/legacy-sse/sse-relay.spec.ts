@@ -18,8 +18,21 @@ class FakeConnection extends EventEmitter {
     this.calls.push(call);
     return Promise.resolve('OK');
   }
-  set(key: string): Promise<string> {
+  /** Subscribers per channel as the server would count them, and what PUBLISH reached. */
+  readonly listening = new Set<string>();
+  readonly records = new Map<string, string>();
+  readonly delivered: string[] = [];
+  set(key: string, value: string): Promise<string> {
+    this.records.set(key, value);
     return this.answer(`SET ${key}`);
+  }
+  get(key: string): Promise<string | null> {
+    return Promise.resolve(this.records.get(key) ?? null);
+  }
+  publish(channel: string, message: string): Promise<number> {
+    if (!this.listening.has(channel)) return Promise.resolve(0);
+    this.delivered.push(message);
+    return Promise.resolve(1);
   }
   subscribe(channel: string): Promise<string> {
     return this.answer(`SUBSCRIBE ${channel}`);
@@ -81,5 +94,21 @@ describe('announcing a legacy SSE stream to other replicas', () => {
     subscriber.emit('ready');
     await settle();
     assert.deepEqual(calls, [`SUBSCRIBE sse:${session.id}`, `SET sse:session:${session.id}`]);
+  });
+
+  it('publishes again while the holder’s subscription lags its record, then gives up when the record goes', async () => {
+    const { relay, sessions, client } = relayOnFakes();
+    const session = sessions.open('grant-1', new EventEmitter() as unknown as Response);
+    await relay.announce(session);
+    // The record is back, the holder's subscription not yet: it arrives 300 ms later.
+    setTimeout(() => client.listening.add(`sse:${session.id}`), 300);
+    assert.equal(await relay.publish(session.id, '{"id":5}'), true);
+    assert.deepEqual(client.delivered, ['{"id":5}']);
+
+    client.listening.clear();
+    client.records.clear(); // the stream closed: no record, no waiting
+    const started = Date.now();
+    assert.equal(await relay.publish(session.id, '{"id":6}'), false);
+    assert.ok(Date.now() - started < 200, 'no retry without a holder');
   });
 });

@@ -10,6 +10,10 @@ import type { SseSession } from './sse-sessions';
 /** A session record outlives its last refresh (the stream's keepalive, every 25 s) by this much. */
 export const SSE_SESSION_TTL_MS = 60_000;
 
+/** How long an answer waits for the holder's subscription (its Redis reconnects back off to 2 s). */
+export const PUBLISH_GRACE_MS = 3000;
+const PUBLISH_RETRY_MS = 100;
+
 /** Where another replica's POST finds a stream: which grant opened it and which replica holds it. */
 export interface SseSessionRecord {
   grantId: string;
@@ -107,12 +111,22 @@ export class SseRelay implements OnModuleInit {
     }
   }
 
-  /** Hands an answer to the replica holding the stream; false when no replica was listening. */
+  /**
+   * Hands an answer to the replica holding the stream; false when no replica listened. Redis
+   * delivers a message only to those subscribed at that instant, and right after Redis comes back
+   * the holder's subscription can lag its record by a reconnect: while the record still names a
+   * holder, a message nobody received is published again, for up to PUBLISH_GRACE_MS.
+   */
   async publish(sessionId: string, message: string): Promise<boolean> {
-    const receivers = await this.redis.run('SSE publish', (client) =>
-      client.publish(channel(sessionId), message),
-    );
-    return receivers > 0;
+    const deadline = Date.now() + PUBLISH_GRACE_MS;
+    for (;;) {
+      const receivers = await this.redis.run('SSE publish', (client) =>
+        client.publish(channel(sessionId), message),
+      );
+      if (receivers > 0) return true;
+      if (Date.now() >= deadline || !(await this.lookup(sessionId))) return false;
+      await new Promise((resolve) => setTimeout(resolve, PUBLISH_RETRY_MS));
+    }
   }
 
   /**
