@@ -43,6 +43,11 @@ export const OPEN_INVOICE_STATUSES: readonly InvoiceStatus[] = ['open', 'partial
   ],
   { where: 'balance > 0' },
 )
+// One open status ("partially paid invoices due this quarter") stays an ordered due-date range.
+@Index('IDX_invoices_open_status', ['orgId', 'status', 'dueDate', 'id'], { where: 'balance > 0' })
+// "Disputed" and "has a promise" searches are ordered index ranges over the few flagged invoices.
+@Index('IDX_invoices_disputed', ['orgId', 'dueDate', 'id'], { where: 'disputed' })
+@Index('IDX_invoices_promised', ['orgId', 'dueDate', 'id'], { where: 'has_promise' })
 // A void invoice is cancelled and owes nothing; every other invoice owes what is not yet settled.
 @Check(
   'CHK_invoices_balance',
@@ -114,6 +119,25 @@ export class Invoice extends OrgScoped {
 
   @Column({ type: 'text', nullable: true })
   memo: string | null;
+
+  /**
+   * Has an open or in-review dispute; kept by a trigger on disputes (docs/adr/0012), so the
+   * application never writes it and no writer — command or demo seed — can leave it stale. Not
+   * selected into entities: a stale copy in memory must never be saved back.
+   */
+  @Column({ type: 'boolean', default: false, select: false, insert: false, update: false })
+  disputed?: boolean;
+
+  /** A pending promise to pay covers it; kept by triggers on promises (docs/adr/0012). */
+  @Column({
+    name: 'has_promise',
+    type: 'boolean',
+    default: false,
+    select: false,
+    insert: false,
+    update: false,
+  })
+  hasPromise?: boolean;
 
   @UpdatedAtColumn()
   updatedAt: Date;

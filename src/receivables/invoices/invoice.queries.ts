@@ -5,7 +5,6 @@ import { preparedQuery } from '../../database/pooled-query';
 import { ACTIVITY_BODY_PREVIEW } from '../activities/activity.queries';
 import type { ActivityRow } from '../activities/activity.queries';
 import type { DisputeRow } from '../disputes/dispute.queries';
-import { ACTIVE_DISPUTE_STATUSES } from '../disputes/dispute.entity';
 import type { PromiseRow } from '../promises/promise.queries';
 import { daysBetween, todayIn } from '../shared/calendar';
 import {
@@ -209,21 +208,6 @@ const SORTS: Record<InvoiceSort, SortSpec> = {
   },
 };
 
-const ACTIVE_DISPUTES = ACTIVE_DISPUTE_STATUSES.map((s) => `'${s}'`).join(', ');
-
-/** "Has an open or in-review dispute" and "a pending promise covers it", for the invoice row `i`. */
-const disputedSql = (org: string, id: string): string =>
-  `EXISTS (SELECT 1 FROM disputes d WHERE d.org_id = ${org} AND d.invoice_id = ${id} AND d.status IN (${ACTIVE_DISPUTES}))`;
-const hasPromiseSql = (org: string, id: string): string =>
-  `EXISTS (SELECT 1 FROM promise_invoices pi JOIN promises_to_pay pp ON pp.org_id = pi.org_id AND pp.id = pi.promise_id WHERE pi.org_id = ${org} AND pi.invoice_id = ${id} AND pp.status = 'pending')`;
-/**
- * The same sets as id lists, for filtering. Active disputes and pending promises are few next to
- * invoices, so fetching those invoices by primary key and sorting them beats walking the sort
- * index until enough of them turn up (they cluster among recent, open invoices).
- */
-const DISPUTED_IDS = `ARRAY(SELECT d.invoice_id FROM disputes d WHERE d.org_id = :orgId AND d.status IN (${ACTIVE_DISPUTES}))`;
-const PROMISED_IDS = `ARRAY(SELECT pi.invoice_id FROM promise_invoices pi JOIN promises_to_pay pp ON pp.org_id = pi.org_id AND pp.id = pi.promise_id WHERE pi.org_id = :orgId AND pp.status = 'pending')`;
-
 const COLUMNS: Record<string, string> = {
   id: 'i.id',
   number: 'i.number',
@@ -243,6 +227,9 @@ const COLUMNS: Record<string, string> = {
   balance: 'i.balance',
   closedOn: isoDate('i.closed_on'),
   tags: 'i.tags',
+  // Kept on the invoice row by triggers on disputes and promises (docs/adr/0012).
+  disputed: 'i.disputed',
+  hasPromise: 'i.has_promise',
 };
 
 interface ParsedInvoiceFilter {
@@ -311,7 +298,7 @@ function invoiceAge(
 }
 
 function toInvoiceRow(raw: Record<string, unknown>, asOf: string, settings: OrgSettings): InvoiceRow {
-  const row = { ...raw, disputed: false, hasPromise: false } as unknown as InvoiceRow;
+  const row = { ...raw } as unknown as InvoiceRow;
   const open = row.balance > 0;
   row.daysPastDue = open ? daysBetween(row.dueDate, asOf) : null;
   row.agingBucket = open ? agingBucketOf(invoiceAge(row, asOf, settings), settings.agingBucketEdges) : null;
@@ -326,10 +313,13 @@ function filtered(scope: ReadScope, f: ParsedInvoiceFilter): SearchQuery {
     .where('i.org_id = :orgId', { orgId: scope.orgId });
   const { asOf } = f;
 
-  // Compared as text on purpose: an "= ANY" on an index column after the leading ones makes
-  // PostgreSQL (before 17) give up the index order and sort, while as a plain filter the
-  // keyset range scan stays ordered and stops after n+1 rows.
-  if (f.status) qb.andWhere('CAST(i.status AS text) = ANY(:status)', { status: f.status });
+  // One status is an equality, an ordered range of IDX_invoices_open_status for open statuses.
+  // Several are compared as text on purpose: an "= ANY" on an index column after the leading
+  // ones makes PostgreSQL (before 17) give up the index order and sort, while as a plain filter
+  // the keyset range scan stays ordered and stops after n+1 rows.
+  if (f.status?.length === 1)
+    qb.andWhere('i.status = CAST(:status AS invoice_status)', { status: f.status[0] });
+  else if (f.status) qb.andWhere('CAST(i.status AS text) = ANY(:status)', { status: f.status });
   // Open statuses carry a balance by definition; saying so lets the planner use the small
   // partial indexes over open invoices instead of walking the whole history.
   const onlyOpenStatuses = f.status?.every((s) => OPEN_INVOICE_STATUSES.includes(s)) ?? false;
@@ -384,10 +374,9 @@ function filtered(scope: ReadScope, f: ParsedInvoiceFilter): SearchQuery {
     qb.andWhere(parts.length === 1 ? parts[0] : `(${parts.map((p) => `(${p})`).join(' OR ')})`);
   }
   if (f.tags) qb.andWhere('i.tags && CAST(:tags AS text[])', { tags: f.tags });
-  if (f.disputed !== undefined)
-    qb.andWhere(f.disputed ? `i.id = ANY(${DISPUTED_IDS})` : `NOT ${disputedSql('i.org_id', 'i.id')}`);
-  if (f.hasPromise !== undefined)
-    qb.andWhere(f.hasPromise ? `i.id = ANY(${PROMISED_IDS})` : `NOT ${hasPromiseSql('i.org_id', 'i.id')}`);
+  // Literals, not parameters: the planner matches them to the partial indexes on each flag.
+  if (f.disputed !== undefined) qb.andWhere(f.disputed ? 'i.disputed' : 'NOT i.disputed');
+  if (f.hasPromise !== undefined) qb.andWhere(f.hasPromise ? 'i.has_promise' : 'NOT i.has_promise');
   if (f.text) {
     // The matching ids are fetched first, each branch through its trigram index, and then paged
     // in sort order. Written as one OR, the planner walks the sort index and tests ILIKE on every
@@ -416,17 +405,7 @@ const INVOICE_SEARCH: SearchDefinition<ParsedInvoiceFilter, InvoiceRow, InvoiceP
   ],
   filtered,
   select: (qb) => selectColumns(qb, COLUMNS),
-  // Looked up for the page's rows only, by the (org_id, invoice_id) indexes: in the select list
-  // PostgreSQL would plan them for every candidate row.
-  rowColumns: (org) => ({
-    disputed: (id) => disputedSql(org, id),
-    hasPromise: (id) => hasPromiseSql(org, id),
-  }),
-  toRow: (raw, f, scope) => ({
-    ...toInvoiceRow(raw, f.asOf, scope.settings),
-    disputed: raw.disputed === true,
-    hasPromise: raw.hasPromise === true,
-  }),
+  toRow: (raw, f, scope) => toInvoiceRow(raw, f.asOf, scope.settings),
   finish: (_scope, f, page) => Promise.resolve({ ...page, asOf: f.asOf }),
 };
 
@@ -643,8 +622,6 @@ SELECT o.id AS "settingsId", o.name AS "settingsName", o.base_currency AS "baseC
   FROM organizations o
   LEFT JOIN LATERAL (
     SELECT ${DETAIL_COLUMNS.map(([key, sql]) => `${sql} AS "${key}"`).join(', ')},
-      ${disputedSql('i.org_id', 'i.id')} AS "flagDisputed",
-      ${hasPromiseSql('i.org_id', 'i.id')} AS "flagPromised",
       coalesce((SELECT json_agg(${jsonObject([
         ['id', 'l.id'],
         ['position', 'l.position'],
@@ -744,8 +721,6 @@ function toDetail(
     customerTermsDays,
     collectorUserId,
     collectorName,
-    flagDisputed,
-    flagPromised,
     detailLines,
     detailPayments,
     detailCredits,
@@ -756,8 +731,6 @@ function toDetail(
     ...own
   } = raw;
   const row = toInvoiceRow(own, asOf, settings);
-  row.disputed = flagDisputed === true;
-  row.hasPromise = flagPromised === true;
   const invoiceId = row.id;
   const disputes = detailDisputes as DisputeRow[];
   const promises = detailPromises as PromiseRow[];

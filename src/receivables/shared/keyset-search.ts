@@ -74,11 +74,6 @@ export function preparePage(
 export interface PageExtras {
   /** Values computed once, whatever the page holds (which of the ids a filter names exist). */
   scalars?: Record<string, string>;
-  /**
-   * Columns computed for the page's rows only, given the SQL of a row's id: PostgreSQL evaluates
-   * them after the LIMIT, not for every candidate row. They reach `map` with the row's own.
-   */
-  rowColumns?: Record<string, (id: string) => string>;
 }
 
 /** The page's rows and the scalars read with them. */
@@ -107,7 +102,7 @@ export async function fetchPage<T extends ObjectLiteral, R>(
       : 'asc'
     : search.direction;
   qb.addSelect(sort.cursorExpression ?? sort.expression, 'keyset_value');
-  // The key and id under names of their own, for the outer ORDER BY and the row columns.
+  // The key and id under names of their own, for the outer ORDER BY.
   // Parenthesized: TypeORM repeats a select of an entity column once per select of it.
   qb.addSelect(`(${sort.expression})`, 'keyset_order');
   qb.addSelect(`(${search.idExpression})`, 'keyset_id');
@@ -119,12 +114,8 @@ export async function fetchPage<T extends ObjectLiteral, R>(
     pageSize: search.pageSize,
   });
   const [pageSql, parameters] = qb.getQueryAndParameters();
-  const { scalars = {}, rowColumns = {} } = extras((value) => `$${parameters.push(value)}`);
-  const select = [
-    ...Object.entries(scalars).map(([name, sql]) => `${sql} AS "${name}"`),
-    'page.*',
-    ...Object.entries(rowColumns).map(([name, sql]) => `${sql('page.keyset_id')} AS "${name}"`),
-  ];
+  const { scalars = {} } = extras((value) => `$${parameters.push(value)}`);
+  const select = [...Object.entries(scalars).map(([name, sql]) => `${sql} AS "${name}"`), 'page.*'];
   const order = direction === 'asc' ? 'ASC' : 'DESC';
   const rows = await manager.query<Record<string, unknown>[]>(
     `SELECT ${select.join(', ')}

@@ -78,11 +78,6 @@ export interface SearchDefinition<Parsed extends SortedFilter, Row, Result exten
   filtered(scope: ReadScope, f: Parsed): SearchQuery;
   /** Adds the page's select list to the filtered query. */
   select(qb: SearchQuery, scope: ReadScope): SearchQuery;
-  /**
-   * Columns looked up for the page's rows only (flags from other tables), given the SQL of the
-   * organization id; each gets the SQL of the row's id. `toRow` finds them in the raw row.
-   */
-  rowColumns?(org: string): Record<string, (id: string) => string>;
   toRow(raw: Record<string, unknown>, f: Parsed, scope: ReadScope): Row;
   /** Completes a fetched page: lookups for the page's rows only, fields the result adds. */
   finish?(scope: ReadScope, f: Parsed, page: Page<Row>): Promise<Result>;
@@ -151,10 +146,7 @@ export async function searchPage<Parsed extends SortedFilter, Row, Result extend
       // PostgreSQL refuses a parameter the statement does not use: the org id only when needed.
       let org: string | undefined;
       const orgParam = (): string => (org ??= param(scope.orgId));
-      return {
-        scalars: referenceScalars(references, orgParam, param),
-        rowColumns: definition.rowColumns?.(orgParam()),
-      };
+      return { scalars: referenceScalars(references, orgParam, param) };
     },
   );
   assertReferencesFound(references, scalars);

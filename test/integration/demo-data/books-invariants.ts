@@ -122,6 +122,19 @@ export const BOOK_INVARIANTS: readonly { rule: string; sql: string }[] = [
     rule: 'tasks are completed exactly when done',
     sql: `SELECT count(*) FROM tasks WHERE (status = 'done') <> (completed_at IS NOT NULL)`,
   },
+  {
+    rule: 'invoice disputed flag is set exactly when an open or in-review dispute names the invoice',
+    sql: `SELECT count(*) FROM invoices i
+           WHERE i.disputed <> EXISTS (SELECT 1 FROM disputes d WHERE d.org_id = i.org_id AND d.invoice_id = i.id
+                                         AND d.status IN ('open', 'in_review'))`,
+  },
+  {
+    rule: 'invoice has_promise flag is set exactly when a pending promise covers the invoice',
+    sql: `SELECT count(*) FROM invoices i
+           WHERE i.has_promise <> EXISTS (SELECT 1 FROM promise_invoices pi
+                                            JOIN promises_to_pay p ON p.org_id = pi.org_id AND p.id = pi.promise_id
+                                           WHERE pi.org_id = i.org_id AND pi.invoice_id = i.id AND p.status = 'pending')`,
+  },
 ];
 
 /**
