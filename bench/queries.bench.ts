@@ -75,6 +75,8 @@ export interface QueriesBenchOptions {
   fresh?: boolean;
   /** Default demo seed time measured elsewhere (seed.bench); measured here on a fresh database. */
   demoSeedMs?: number;
+  /** Only the searches and reports whose label contains this (any case); no baselines. */
+  only?: string;
 }
 
 interface Stats {
@@ -555,8 +557,10 @@ export async function runQueriesBench(options: QueriesBenchOptions): Promise<boo
     console.log(
       `\nInvoice search, ${PAGE_SIZE} per page: ${SEARCH_RUNS} first pages per scenario with varying arguments, and up to ${SEARCH_RUNS} deep pages (${DEEP_FROM_PAGE}–${DEEP_FROM_PAGE + DEEP_PAGES_PER_WALK - 1} of each walk, via nextCursor). Times in ms.`,
     );
+    const selected = (label: string): boolean =>
+      options.only === undefined || label.toLowerCase().includes(options.only.toLowerCase());
     const scenarioResults: ScenarioResult[] = [];
-    for (const scenario of searchScenarios(fixtures)) {
+    for (const scenario of searchScenarios(fixtures).filter((s) => selected(s.label))) {
       const result = await measureScenario(invoices, orgId, scenario);
       scenarioResults.push(result);
       console.log(
@@ -564,9 +568,9 @@ export async function runQueriesBench(options: QueriesBenchOptions): Promise<boo
       );
     }
 
-    console.log(`\nBaseline: "open, by due date" deep pages, keyset vs LIMIT/OFFSET (ms):`);
-    const paging = await comparePaging(ds, invoices, orgId, today);
+    const paging = options.only === undefined ? await comparePaging(ds, invoices, orgId, today) : undefined;
     if (paging) {
+      console.log(`\nBaseline: "open, by due date" deep pages, keyset vs LIMIT/OFFSET (ms):`);
       printTable(
         ['pages ' + paging.pages, 'n', 'p50', 'p95'],
         [
@@ -581,8 +585,8 @@ export async function runQueriesBench(options: QueriesBenchOptions): Promise<boo
         ]),
       );
       console.log(`  same rows on every page: ${paging.sameRows ? 'yes' : 'NO'}`);
-    } else {
-      console.log(`  fewer than ${DEEP_FROM_PAGE} pages of open invoices: nothing to compare.`);
+    } else if (options.only === undefined) {
+      console.log(`\n  Fewer than ${DEEP_FROM_PAGE} pages of open invoices: no paging baseline.`);
     }
 
     // ---- analytics
@@ -607,72 +611,72 @@ export async function runQueriesBench(options: QueriesBenchOptions): Promise<boo
     const sixMonthsAgo = addMonths(today, -6);
 
     console.log(`\nAnalytics, warm: ${REPORT_RUNS} runs each after one untimed run (ms).`);
-    const reports: ReportResult[] = [
-      await measureReport('aging, today', () => aging.aging(orgId), TARGETS.agingMs),
-      await measureReport(
-        'aging, today, by customer',
-        () => aging.aging(orgId, { groupBy: 'customer' }),
-        TARGETS.agingMs,
-      ),
-      await measureReport(
+    const reportSpecs: [string, (i: number) => Promise<unknown>, number?][] = [
+      ['aging, today', () => aging.aging(orgId), TARGETS.agingMs],
+      ['aging, today, by customer', () => aging.aging(orgId, { groupBy: 'customer' }), TARGETS.agingMs],
+      [
         `aging, as of last month end (${lastMonthEnd})`,
         () => aging.aging(orgId, { asOf: lastMonthEnd }),
         TARGETS.agingMs,
-      ),
-      await measureReport(
+      ],
+      [
         `aging, 6 months ago (${sixMonthsAgo}), by collector`,
         () => aging.aging(orgId, { asOf: sixMonthsAgo, groupBy: 'collector' }),
         TARGETS.agingMs,
-      ),
-      await measureReport(
+      ],
+      [
         `KPIs (DSO/CEI), month ${lastMonthStart}..${lastMonthEnd}`,
         () => kpis.kpis(orgId, { from: lastMonthStart, to: lastMonthEnd }),
         TARGETS.kpiMs,
-      ),
-      await measureReport(
+      ],
+      [
         `KPIs (DSO/CEI), quarter ${quarterStart}..${quarterEnd}`,
         () => kpis.kpis(orgId, { from: quarterStart, to: quarterEnd }),
         TARGETS.kpiMs,
-      ),
-      await measureReport('KPI trend, 6 months', () => kpis.trend(orgId, { months: 6 })),
-      await measureReport('top overdue customers (10)', () =>
-        overdue.topOverdueCustomers(orgId, { limit: 10 }),
-      ),
-      await measureReport('payment behaviour, one customer', (i) =>
-        behaviour.forCustomer(orgId, customer(i)),
-      ),
-      await measureReport('payment behaviour, all customers (page of 50)', () => behaviour.list(orgId, {})),
-      await measureReport('13-week cash forecast (behaviour)', () => forecast.forecast(orgId, {})),
-      await measureReport('statement of account, one customer, 90 days', (i) =>
-        statement.statement(orgId, customer(i), { from: addDays(today, -90), to: today }),
-      ),
-      await measureReport('collector worklist (page of 50)', () => worklist.worklist(orgId, {})),
+      ],
+      ['KPI trend, 6 months', () => kpis.trend(orgId, { months: 6 })],
+      ['top overdue customers (10)', () => overdue.topOverdueCustomers(orgId, { limit: 10 })],
+      ['payment behaviour, one customer', (i) => behaviour.forCustomer(orgId, customer(i))],
+      ['payment behaviour, all customers (page of 50)', () => behaviour.list(orgId, {})],
+      ['13-week cash forecast (behaviour)', () => forecast.forecast(orgId, {})],
+      [
+        'statement of account, one customer, 90 days',
+        (i) => statement.statement(orgId, customer(i), { from: addDays(today, -90), to: today }),
+      ],
+      ['collector worklist (page of 50)', () => worklist.worklist(orgId, {})],
     ];
+    const reports: ReportResult[] = [];
+    for (const [label, run, target] of reportSpecs.filter(([label]) => selected(label))) {
+      reports.push(await measureReport(label, run, target));
+    }
 
-    console.log(
-      `\nBaseline: AgingService vs a naive aging rebuilding every balance from all applications (ms, same totals expected):`,
-    );
     const baselines: AgingBaseline[] = [];
-    for (const [label, asOf] of [
+    const baselineDays = [
       [`today (${today})`, today],
       [`last month end (${lastMonthEnd})`, lastMonthEnd],
       [`6 months ago (${sixMonthsAgo})`, sixMonthsAgo],
-    ]) {
+    ];
+    for (const [label, asOf] of options.only === undefined ? baselineDays : []) {
       baselines.push(await compareAging(ds, aging, settings, label, asOf));
     }
-    printTable(
-      ['aging as of', 'n', 'service p50', 'p95', 'naive p50', 'p95', 'speed-up', 'totals'],
-      baselines.map((b) => [
-        b.label,
-        `${b.service.n}/${b.naive.n}`,
-        ms(b.service.p50),
-        ms(b.service.p95),
-        ms(b.naive.p50),
-        ms(b.naive.p95),
-        `${(b.naive.p50 / b.service.p50).toFixed(1)}×`,
-        b.match ? 'match' : 'DIFFER',
-      ]),
-    );
+    if (baselines.length > 0) {
+      console.log(
+        `\nBaseline: AgingService vs a naive aging rebuilding every balance from all applications (ms, same totals expected):`,
+      );
+      printTable(
+        ['aging as of', 'n', 'service p50', 'p95', 'naive p50', 'p95', 'speed-up', 'totals'],
+        baselines.map((b) => [
+          b.label,
+          `${b.service.n}/${b.naive.n}`,
+          ms(b.service.p50),
+          ms(b.service.p95),
+          ms(b.naive.p50),
+          ms(b.naive.p95),
+          `${(b.naive.p50 / b.service.p50).toFixed(1)}×`,
+          b.match ? 'match' : 'DIFFER',
+        ]),
+      );
+    }
     for (const b of baselines.filter((x) => !x.match)) console.log(`  ${b.label}: ${b.difference}`);
 
     // ---- targets
@@ -747,9 +751,13 @@ export function parseQueriesBenchArguments(argv: string[]): Omit<QueriesBenchOpt
       case '--fresh':
         options.fresh = true;
         break;
+      case '--only':
+        options.only = value;
+        i++;
+        break;
       default:
         throw new Error(
-          `Unknown argument ${argv[i]}; use --invoices N, --seed S, --today YYYY-MM-DD, --fresh.`,
+          `Unknown argument ${argv[i]}; use --invoices N, --seed S, --today YYYY-MM-DD, --fresh, --only TEXT.`,
         );
     }
   }
