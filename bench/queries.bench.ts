@@ -634,6 +634,13 @@ export async function runQueriesBench(options: QueriesBenchOptions): Promise<boo
         () => kpis.kpis(orgId, { from: quarterStart, to: quarterEnd }),
         TARGETS.kpiMs,
       ],
+      [
+        `KPIs (DSO/CEI), quarter, totals not cached (computed each run)`,
+        async () => {
+          await ds.query('DELETE FROM receivable_day_totals WHERE org_id = $1', [orgId]);
+          return kpis.kpis(orgId, { from: quarterStart, to: quarterEnd });
+        },
+      ],
       ['KPI trend, 6 months', () => kpis.trend(orgId, { months: 6 })],
       ['top overdue customers (10)', () => overdue.topOverdueCustomers(orgId, { limit: 10 })],
       ['payment behaviour, one customer', (i) => behaviour.forCustomer(orgId, customer(i))],

@@ -150,6 +150,17 @@ describe('embedded PostgreSQL (PGlite)', () => {
         `DSO ${report.dso.days}`,
       );
       assert.ok(report.cei.percent !== null && report.cei.percent > 0 && report.cei.percent <= 100);
+      // The totals cache (snapshots, advisory locks, triggers) works on PGlite too: both days
+      // were stored, and the report from them is the same.
+      const cached = await db!.dataSource.query<{ day: string }[]>(
+        'SELECT day::text AS day FROM receivable_day_totals WHERE org_id = $1 ORDER BY day',
+        [acmeId],
+      );
+      assert.deepEqual(
+        cached.map((r) => r.day),
+        [addDays(addMonths(addDays(to, 1), -3), -1), to],
+      );
+      assert.deepEqual(await kpis.kpis(acmeId, { from: addMonths(addDays(to, 1), -3), to }), report);
     });
   });
 });

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { InvalidArgumentError } from '../../../common/errors/app-error';
 import { ExchangeRatesService } from '../../currency/exchange-rates.service';
@@ -12,6 +12,8 @@ import { receivableTotalsAsOfSql } from '../shared/as-of-balances.sql';
 import { money, roundTo } from '../shared/money';
 import type { Money } from '../shared/money';
 import { runReportQueries } from '../shared/report-queries';
+import { receivableTotalsCache } from './receivable-totals-cache';
+import type { DayTotal } from './receivable-totals-cache';
 import { SqlParams } from '../shared/sql-params';
 import {
   averageDaysDelinquent,
@@ -110,13 +112,6 @@ const FORMULAS = {
   pastDue: 'past-due AR ÷ ending AR × 100 (§4.7)',
 };
 
-interface TotalsRow {
-  date: string;
-  currency: string;
-  total: number;
-  current: number;
-}
-
 interface SalesRow {
   day: string;
   currency: string;
@@ -165,6 +160,8 @@ function convertAll(amounts: Map<string, number>, converter: CurrencyConverter):
  */
 @Injectable()
 export class KpiService {
+  private readonly logger = new Logger('Kpis');
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly orgSettings: OrgSettingsReader,
@@ -227,18 +224,32 @@ export class KpiService {
     const lastDay = snapshotDates[snapshotDates.length - 1];
 
     const sales = new SalesHistory();
-    const totals = await runReportQueries(this.dataSource, async (q) => {
-      const p = new SqlParams();
-      const placeholders = {
-        org: p.add(orgId),
-        dates: p.add(snapshotDates),
-        first: p.add(snapshotDates[0]),
-        last: p.add(lastDay),
-      };
-      const rows = await q<TotalsRow>(receivableTotalsAsOfSql(placeholders), p.values);
+    const { totals, computed } = await runReportQueries(this.dataSource, async (q) => {
+      const cached = await receivableTotalsCache.load(q, orgId, snapshotDates);
+      const missing = snapshotDates.filter((d) => !cached.has(d));
+      let fresh: { dates: string[]; rows: DayTotal[]; snapshot: string } | undefined;
+      if (missing.length > 0) {
+        const p = new SqlParams();
+        const placeholders = {
+          org: p.add(orgId),
+          dates: p.add(missing),
+          first: p.add(missing[0]),
+          last: p.add(missing[missing.length - 1]),
+        };
+        const rows = await q<DayTotal>(receivableTotalsAsOfSql(placeholders), p.values);
+        fresh = { dates: missing, rows, snapshot: await receivableTotalsCache.snapshot(q) };
+      }
       sales.add(await q<SalesRow>(SALES_SQL, [orgId, firstSalesDay, lastDay]), firstSalesDay);
-      return rows;
+      return { totals: [...[...cached.values()].flat(), ...(fresh?.rows ?? [])], computed: fresh };
     });
+    if (computed) {
+      await receivableTotalsCache
+        .store(this.dataSource, orgId, computed.snapshot, computed.dates, computed.rows)
+        // The report stands without the cache; the next one computes those days again.
+        .catch((error: unknown) =>
+          this.logger.warn(`KPI totals of organization ${orgId} were not cached: ${String(error)}`),
+        );
+    }
 
     const reports: KpiReport[] = [];
     for (const period of periods) {
@@ -251,7 +262,7 @@ export class KpiService {
     orgId: string,
     settings: OrgSettings,
     period: Period,
-    totals: TotalsRow[],
+    totals: DayTotal[],
     sales: SalesHistory,
   ): Promise<KpiReport> {
     const base = settings.baseCurrency;
@@ -264,7 +275,7 @@ export class KpiService {
       this.exchangeRates.converter(orgId, base, new Set([...arCurrencies, ...currencies]), period.to);
     const countBack = await this.countBack(orgId, period, totals, sales, converterFor);
     const converter = countBack.converter;
-    const sum = (rows: TotalsRow[], pick: (t: TotalsRow) => number): number =>
+    const sum = (rows: DayTotal[], pick: (t: DayTotal) => number): number =>
       rows.reduce((s, t) => s + converter.convert(pick(t), t.currency), 0);
 
     const creditSales = convertAll(sales.between(period.from, period.to), converter);
@@ -331,7 +342,7 @@ export class KpiService {
   private async countBack(
     orgId: string,
     period: Period,
-    totals: TotalsRow[],
+    totals: DayTotal[],
     sales: SalesHistory,
     converterFor: (currencies: Iterable<string>) => Promise<CurrencyConverter>,
   ): Promise<{ days: number; months: CountBackMonth[]; lowerBound: boolean; converter: CurrencyConverter }> {

@@ -1,0 +1,88 @@
+import type { DataSource } from 'typeorm';
+import type { ReportQuery } from '../shared/report-queries';
+
+/** Receivables of one currency at the end of a day (as-of-balances.sql.ts, receivableTotalsAsOfSql). */
+export interface DayTotal {
+  date: string;
+  currency: string;
+  total: number;
+  current: number;
+}
+
+/** Advisory lock class shared with the invalidation triggers (migration ReceivableTotalsCache). */
+const LOCK_CLASS = 4201;
+/**
+ * Change log rows older than this are dropped when the cache stores: no report transaction lives
+ * this long (statement timeouts are seconds), so none can still need them.
+ */
+const CHANGE_LOG_RETENTION = '1 hour';
+
+/**
+ * Receivable totals per past day, cached in receivable_day_totals (docs/adr/0013). A day's totals
+ * depend only on rows dated by that day; triggers on invoices and on payment and credit
+ * applications delete the cached days a write changes, whatever its date, so a cached day is always
+ * what recomputing it would give.
+ */
+export const receivableTotalsCache = {
+  /**
+   * The cached days among `dates`, read in the report's own snapshot: an entry visible there was
+   * stored before it, and a change that invalidated it before it would have deleted it.
+   */
+  async load(q: ReportQuery, orgId: string, dates: string[]): Promise<Map<string, DayTotal[]>> {
+    const rows = await q<{ date: string; totals: Omit<DayTotal, 'date'>[] }>(
+      `SELECT day::text AS date, totals FROM receivable_day_totals WHERE org_id = $1 AND day = ANY($2::date[])`,
+      [orgId, dates],
+    );
+    return new Map(rows.map((r) => [r.date, r.totals.map((t) => ({ date: r.date, ...t }))]));
+  },
+
+  /** The report transaction's snapshot, to hand to `store` with what was computed in it. */
+  async snapshot(q: ReportQuery): Promise<string> {
+    const [{ snapshot }] = await q<{ snapshot: string }>(
+      'SELECT pg_current_snapshot()::text AS snapshot',
+      [],
+    );
+    return snapshot;
+  },
+
+  /**
+   * Stores days computed in `snapshot`, except those a write has changed since: one that committed
+   * after the snapshot was taken, or is still running (the exclusive lock waits for those, and
+   * holds back new ones for the few milliseconds of the insert).
+   */
+  async store(
+    ds: DataSource,
+    orgId: string,
+    snapshot: string,
+    dates: string[],
+    totals: DayTotal[],
+  ): Promise<void> {
+    const entries = dates.map((date) => ({
+      day: date,
+      totals: totals
+        .filter((t) => t.date === date)
+        .map(({ currency, total, current }) => ({
+          currency,
+          total: Number(total),
+          current: Number(current),
+        })),
+    }));
+    await ds.transaction(async (manager) => {
+      await manager.query('SELECT pg_advisory_xact_lock($1, hashtext($2::text))', [LOCK_CLASS, orgId]);
+      await manager.query(
+        `INSERT INTO receivable_day_totals (org_id, day, totals)
+         SELECT $1, entry.day, entry.totals
+           FROM jsonb_to_recordset($2::jsonb) AS entry(day date, totals jsonb)
+          WHERE NOT EXISTS (SELECT 1 FROM receivable_history_changes c
+                             WHERE c.org_id = $1 AND c.from_day <= entry.day
+                               AND NOT pg_visible_in_snapshot(c.xid::text::xid8, $3::pg_snapshot))
+         ON CONFLICT (org_id, day) DO NOTHING`,
+        [orgId, JSON.stringify(entries), snapshot],
+      );
+      await manager.query(
+        `DELETE FROM receivable_history_changes WHERE org_id = $1 AND changed_at < now() - $2::interval`,
+        [orgId, CHANGE_LOG_RETENTION],
+      );
+    });
+  },
+};
