@@ -28,6 +28,7 @@ import {
   parseUuidList,
   readFilter,
   requireText,
+  trigramProbe,
 } from '../shared/filters';
 import type { DateRange, NumberRange } from '../shared/filters';
 import type { SortDirection } from '../shared/keyset';
@@ -381,13 +382,18 @@ function filtered(scope: ReadScope, f: ParsedInvoiceFilter): SearchQuery {
     // The matching ids are fetched first, each branch through its trigram index, and then paged
     // in sort order. Written as one OR, the planner walks the sort index and tests ILIKE on every
     // invoice instead (seconds at a million invoices; bench/README.md).
+    const probe = trigramProbe(f.text);
+    const contains = (column: string): string =>
+      probe === undefined
+        ? `${column} ILIKE :text`
+        : `${column} ILIKE :textProbe AND strpos(lower(${column}), lower(:textExact)) > 0`;
     qb.andWhere(
       `i.id = ANY(ARRAY(
-         SELECT ti.id FROM invoices ti WHERE ti.org_id = :orgId AND ti.number ILIKE :text
-         UNION SELECT ti.id FROM invoices ti WHERE ti.org_id = :orgId AND ti.po_number ILIKE :text
+         SELECT ti.id FROM invoices ti WHERE ti.org_id = :orgId AND ${contains('ti.number')}
+         UNION SELECT ti.id FROM invoices ti WHERE ti.org_id = :orgId AND ${contains('ti.po_number')}
          UNION SELECT ti.id FROM invoices ti WHERE ti.org_id = :orgId AND ti.customer_id = ANY(ARRAY(
-           SELECT tc.id FROM customers tc WHERE tc.org_id = :orgId AND tc.name ILIKE :text))))`,
-      { text: containsPattern(f.text) },
+           SELECT tc.id FROM customers tc WHERE tc.org_id = :orgId AND ${contains('tc.name')}))))`,
+      probe === undefined ? { text: containsPattern(f.text) } : { textProbe: probe, textExact: f.text },
     );
   }
   return qb;

@@ -6,6 +6,7 @@ import {
   agingBucketNames,
   agingBucketOf,
   containsPattern,
+  trigramProbe,
   parseAmountRange,
   parseCurrency,
   parseDateRange,
@@ -106,6 +107,15 @@ describe('filter values', () => {
     throwsNaming(() => parseText('a\u0000', 'text'), 'text');
     throwsNaming(() => parseText(5, 'text'), 'text');
     assert.equal(containsPattern('50%_off\\'), '%50\\%\\_off\\\\%');
+  });
+
+  it('probes a trigram index with the longest run of letters and digits, when it is not the whole text', () => {
+    assert.equal(trigramProbe('IT-0278949'), '%0278949%');
+    assert.equal(trigramProbe('Sierra Printing Corp.'), '%Printing%');
+    assert.equal(trigramProbe('Zürich Ölwerke'), '%Ölwerke%');
+    assert.equal(trigramProbe('0278949'), undefined, 'the whole text already');
+    assert.equal(trigramProbe('IT-08'), undefined, 'no run of 3');
+    assert.equal(trigramProbe('50%_off'), '%off%');
   });
 
   it('accepts currency codes in any case', () => {

@@ -189,6 +189,9 @@ describe('invoice search', () => {
     assert.deepEqual(await search({ text: 'BOLT' }), named('B1', 'B3', 'B2'));
     assert.deepEqual(await search({ text: inv.C1.number.toLowerCase() }), named('C1'));
     assert.deepEqual(await search({ text: 'PO-7%' }), []);
+    // Looked up by the run "777", but only rows containing the whole text match.
+    assert.deepEqual(await search({ text: 'xpo-777' }), []);
+    assert.deepEqual(await search({ text: 'O-777' }), named('A2'));
     assert.deepEqual(await search({ text: '_' }), []);
   });
 
