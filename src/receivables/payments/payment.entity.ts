@@ -11,7 +11,12 @@ export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 @ForeignKey('customers', ['orgId', 'customerId'], ['orgId', 'id'])
 @Index('IDX_payments_customer_received', ['orgId', 'customerId', 'receivedOn'])
 @Index('IDX_payments_received', ['orgId', 'receivedOn', 'id'])
-@Index('IDX_payments_unapplied', ['orgId', 'receivedOn', 'id'], { where: 'unapplied_amount > 0' })
+// Unapplied cash, in received order; the trailing columns let aging read it from the index alone.
+@Index(
+  'IDX_payments_unapplied',
+  ['orgId', 'receivedOn', 'id', 'customerId', 'currency', 'unappliedAmount', 'status', 'number'],
+  { where: 'unapplied_amount > 0' },
+)
 @Check(
   'CHK_payments_amounts',
   'amount > 0 AND applied_amount >= 0 AND unapplied_amount = amount - applied_amount AND unapplied_amount >= 0',

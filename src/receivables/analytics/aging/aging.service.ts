@@ -311,21 +311,23 @@ export class AgingService {
     const bounds = p.add(bucketLowerBounds(basis, edges));
     const ageFrom = basis === 'due_date' ? 'oi.due_date' : 'oi.issue_date';
     const needsCustomer = groupBy === 'collector' || groupBy === 'subsidiary';
+    // Grouped by the key's own type (uuid hashes faster than its text), cast once per cell.
     const key = {
       none: 'NULL::text',
-      customer: 'oi.customer_id::text',
-      collector: 'c.collector_user_id::text',
-      subsidiary: 'COALESCE(oi.subsidiary_id, c.subsidiary_id)::text',
+      customer: 'oi.customer_id',
+      collector: 'c.collector_user_id',
+      subsidiary: 'COALESCE(oi.subsidiary_id, c.subsidiary_id)',
       currency: 'oi.currency',
     }[groupBy];
     return q<BucketRow>(
       `WITH open_invoice AS (${openInvoicesAsOfSql(placeholders)})
-       SELECT ${key} AS "groupKey", oi.currency,
-              width_bucket(${placeholders.asOf}::date - ${ageFrom}, ${bounds}::int[]) AS bucket,
-              SUM(oi.balance)::bigint AS amount, COUNT(*)::int AS "invoiceCount"
-         FROM open_invoice oi
-         ${needsCustomer ? `JOIN customers c ON c.org_id = ${placeholders.org} AND c.id = oi.customer_id` : ''}
-        GROUP BY 1, 2, 3`,
+       SELECT cell.key::text AS "groupKey", cell.currency, cell.bucket, cell.amount, cell."invoiceCount"
+         FROM (SELECT ${key} AS key, oi.currency,
+                      width_bucket(${placeholders.asOf}::date - ${ageFrom}, ${bounds}::int[]) AS bucket,
+                      SUM(oi.balance)::bigint AS amount, COUNT(*)::int AS "invoiceCount"
+                 FROM open_invoice oi
+                 ${needsCustomer ? `JOIN customers c ON c.org_id = ${placeholders.org} AND c.id = oi.customer_id` : ''}
+                GROUP BY 1, 2, 3) cell`,
       p.values,
     );
   }
