@@ -142,7 +142,9 @@ export function unappliedCashAsOfSql(p: AsOfPlaceholders): string {
   // Two parts: payments none of whose applications changed after D, whose unapplied cash today
   // is D's (read from the covering partial index IDX_payments_unapplied alone), and payments whose
   // applications changed after D, rebuilt from those changes; nothing else can have had unapplied
-  // cash on D. The LATERAL ... LIMIT 1 keeps each changed payment a primary-key lookup: as a plain
+  // cash on D. Of the changed ones, those received after D (most of them: cash is applied soon
+  // after it arrives) are set aside by an index-only range of IDX_payments_received before any
+  // is fetched. The LATERAL ... LIMIT 1 keeps each remaining one a primary-key lookup: as a plain
   // join the planner preferred to scan every payment of the organization (measured 4× slower a
   // month back).
   return `SELECT * FROM (
@@ -159,7 +161,9 @@ export function unappliedCashAsOfSql(p: AsOfPlaceholders): string {
               FROM (${paymentApplicationChangesAfter(p, 'payment_id')}) changes
               CROSS JOIN LATERAL (SELECT * FROM payments
                                    WHERE org_id = ${p.org} AND id = changes.payment_id LIMIT 1) pm
-             WHERE pm.received_on <= ${p.asOf}::date AND pm.status <> 'void'
+             WHERE changes.payment_id NOT IN (SELECT id FROM payments
+                                               WHERE org_id = ${p.org} AND received_on > ${p.asOf}::date)
+               AND pm.received_on <= ${p.asOf}::date AND pm.status <> 'void'
                ${paymentCustomerFilter}
           ) unapplied WHERE amount > 0`;
 }
