@@ -49,7 +49,7 @@ export class ReceivableTotalsCache1795699000000 implements MigrationInterface {
         computed_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (org_id, day))`);
     // Which transaction changed the history from which day: a cache entry computed in a snapshot
-    // that did not see such a change is not stored. Pruned by the cache after an hour.
+    // that did not see such a change is not stored. Pruned after an hour (HistoryLogPruner).
     await queryRunner.query(`
       CREATE TABLE receivable_history_changes (
         org_id uuid NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ActivityQueries } from './activities/activity.queries';
 import { AgingService } from './analytics/aging/aging.service';
 import { CashForecastService } from './analytics/forecast/cash-forecast.service';
+import { HistoryLogPruner } from './analytics/kpis/history-log.pruner';
 import { KpiService } from './analytics/kpis/kpi.service';
 import { OverdueCustomersService } from './analytics/overdue/overdue-customers.service';
 import { PaymentBehaviourService } from './analytics/payment-behaviour/payment-behaviour.service';
@@ -38,6 +39,7 @@ const QUERIES = [
 const ANALYTICS = [
   AgingService,
   KpiService,
+  HistoryLogPruner,
   OverdueCustomersService,
   PaymentBehaviourService,
   CashForecastService,

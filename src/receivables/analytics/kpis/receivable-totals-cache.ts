@@ -11,11 +11,6 @@ export interface DayTotal {
 
 /** Advisory lock class shared with the invalidation triggers (migration ReceivableTotalsCache). */
 const LOCK_CLASS = 4201;
-/**
- * Change log rows older than this are dropped when the cache stores: no report transaction lives
- * this long (statement timeouts are seconds), so none can still need them.
- */
-const CHANGE_LOG_RETENTION = '1 hour';
 
 /**
  * Receivable totals per past day, cached in receivable_day_totals (docs/adr/0013). A day's totals
@@ -78,10 +73,6 @@ export const receivableTotalsCache = {
                                AND NOT pg_visible_in_snapshot(c.xid::text::xid8, $3::pg_snapshot))
          ON CONFLICT (org_id, day) DO NOTHING`,
         [orgId, JSON.stringify(entries), snapshot],
-      );
-      await manager.query(
-        `DELETE FROM receivable_history_changes WHERE org_id = $1 AND changed_at < now() - $2::interval`,
-        [orgId, CHANGE_LOG_RETENTION],
       );
     });
   },

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import { HistoryLogPruner } from '../../../../src/receivables/analytics/kpis/history-log.pruner';
 import { KpiService } from '../../../../src/receivables/analytics/kpis/kpi.service';
 import { receivableTotalsCache } from '../../../../src/receivables/analytics/kpis/receivable-totals-cache';
 import { runReportQueries } from '../../../../src/receivables/analytics/shared/report-queries';
@@ -140,6 +141,22 @@ describe('KPI receivable totals cache', () => {
     }
     assert.deepEqual(await cachedDays(), []);
     await db.dataSource.query(`UPDATE invoices SET due_date = due_date - 1 WHERE id = $1`, [open.id]);
+  });
+
+  it('prunes change log entries older than an hour, keeping the recent ones a report may need', async () => {
+    await books.pay(open, 1_000, '2026-05-02');
+    await db.dataSource.query(
+      `UPDATE receivable_history_changes SET changed_at = now() - interval '61 minutes' WHERE org_id = $1`,
+      [books.orgId],
+    );
+    await books.pay(open, 1_000, '2026-05-03');
+    const pruned = await new HistoryLogPruner(db.dataSource).run();
+    assert.ok(pruned >= 1, `pruned ${pruned}`);
+    const left = await db.dataSource.query<{ fromDay: string }[]>(
+      `SELECT from_day::text AS "fromDay" FROM receivable_history_changes WHERE org_id = $1`,
+      [books.orgId],
+    );
+    assert.deepEqual(left, [{ fromDay: '2026-05-03' }]);
   });
 
   it('stores a day whose history no write has touched since the snapshot', async () => {
