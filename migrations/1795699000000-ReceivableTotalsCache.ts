@@ -49,10 +49,12 @@ export class ReceivableTotalsCache1795699000000 implements MigrationInterface {
         computed_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (org_id, day))`);
     // Which transaction changed the history from which day: a cache entry computed in a snapshot
-    // that did not see such a change is not stored. Pruned after an hour (HistoryLogPruner).
+    // that did not see such a change is not stored. Pruned after an hour (HistoryLogPruner). No
+    // foreign key: deleting an organization deletes its invoices, whose trigger logs a change of
+    // the organization being deleted.
     await queryRunner.query(`
       CREATE TABLE receivable_history_changes (
-        org_id uuid NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
+        org_id uuid NOT NULL,
         from_day date NOT NULL,
         xid bigint NOT NULL,
         changed_at timestamptz NOT NULL DEFAULT now())`);

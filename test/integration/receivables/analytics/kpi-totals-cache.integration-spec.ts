@@ -159,6 +159,24 @@ describe('KPI receivable totals cache', () => {
     assert.deepEqual(left, [{ fromDay: '2026-05-03' }]);
   });
 
+  it('lets an organization with cached totals, flags and applications be deleted whole', async () => {
+    const doomed = await Books.create(db.dataSource, { name: 'Doomed' });
+    const customer = await doomed.customer();
+    const invoice = await doomed.invoice(customer, 50_000, '2026-02-01');
+    await doomed.pay(invoice, 10_000, '2026-03-05');
+    await doomed.dispute(invoice);
+    await service.kpis(doomed.orgId, march);
+    assert.deepEqual(await cachedDays(doomed.orgId), ['2026-02-28', '2026-03-31']);
+
+    await db.dataSource.query('DELETE FROM organizations WHERE id = $1', [doomed.orgId]);
+    assert.deepEqual(await cachedDays(doomed.orgId), []);
+    const [{ invoices }] = await db.dataSource.query<{ invoices: number }[]>(
+      'SELECT count(*)::int AS invoices FROM invoices WHERE org_id = $1',
+      [doomed.orgId],
+    );
+    assert.equal(invoices, 0);
+  });
+
   it('stores a day whose history no write has touched since the snapshot', async () => {
     const snapshot = await snapshotNow();
     await books.pay(open, 1_000, '2026-04-15');
