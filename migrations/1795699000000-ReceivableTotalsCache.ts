@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Receivable totals per past day, cached for the KPIs, and invalidated by the database itself
+ * Receivable totals per day, cached for the KPIs, and invalidated by the database itself
  * whenever a write changes the history of those days (docs/adr/0013-receivable-totals-cache.md).
  * Both tables are derived data with no entity: only the SQL of analytics/kpis and these triggers
  * touch them.

@@ -12,8 +12,6 @@ import { receivableTotalsAsOfSql } from '../shared/as-of-balances.sql';
 import { money, roundTo } from '../shared/money';
 import type { Money } from '../shared/money';
 import { runReportQueries } from '../shared/report-queries';
-import { receivableTotalsCache } from './receivable-totals-cache';
-import type { DayTotal } from './receivable-totals-cache';
 import { SqlParams } from '../shared/sql-params';
 import {
   averageDaysDelinquent,
@@ -27,6 +25,8 @@ import {
   standardDso,
 } from './kpi-formulas';
 import type { SalesMonth } from './kpi-formulas';
+import { receivableTotalsCache } from './receivable-totals-cache';
+import type { DayTotal } from './receivable-totals-cache';
 
 export interface KpiQuery {
   /** First day of the period, YYYY-MM-DD. */

@@ -13,8 +13,8 @@ export interface DayTotal {
 const LOCK_CLASS = 4201;
 
 /**
- * Receivable totals per past day, cached in receivable_day_totals (docs/adr/0013). A day's totals
- * depend only on rows dated by that day; triggers on invoices and on payment and credit
+ * Receivable totals per day (up to today), cached in receivable_day_totals (docs/adr/0013). A
+ * day's totals depend only on rows dated by that day; triggers on invoices and on payment and credit
  * applications delete the cached days a write changes, whatever its date, so a cached day is always
  * what recomputing it would give.
  */
