@@ -10,7 +10,7 @@ import { daysBetween, todayIn } from '../shared/calendar';
 import {
   agingBucketAges,
   agingBucketOf,
-  containsPattern,
+  containsText,
   dateAtAge,
   parseAgingBuckets,
   parseAmountRange,
@@ -28,7 +28,6 @@ import {
   parseUuidList,
   readFilter,
   requireText,
-  trigramProbe,
 } from '../shared/filters';
 import type { DateRange, NumberRange } from '../shared/filters';
 import type { SortDirection } from '../shared/keyset';
@@ -382,18 +381,14 @@ function filtered(scope: ReadScope, f: ParsedInvoiceFilter): SearchQuery {
     // The matching ids are fetched first, each branch through its trigram index, and then paged
     // in sort order. Written as one OR, the planner walks the sort index and tests ILIKE on every
     // invoice instead (seconds at a million invoices; bench/README.md).
-    const probe = trigramProbe(f.text);
-    const contains = (column: string): string =>
-      probe === undefined
-        ? `${column} ILIKE :text`
-        : `${column} ILIKE :textProbe AND strpos(lower(${column}), lower(:textExact)) > 0`;
+    const contains = containsText(f.text);
     qb.andWhere(
       `i.id = ANY(ARRAY(
-         SELECT ti.id FROM invoices ti WHERE ti.org_id = :orgId AND ${contains('ti.number')}
-         UNION SELECT ti.id FROM invoices ti WHERE ti.org_id = :orgId AND ${contains('ti.po_number')}
+         SELECT ti.id FROM invoices ti WHERE ti.org_id = :orgId AND ${contains.sql('ti.number')}
+         UNION SELECT ti.id FROM invoices ti WHERE ti.org_id = :orgId AND ${contains.sql('ti.po_number')}
          UNION SELECT ti.id FROM invoices ti WHERE ti.org_id = :orgId AND ti.customer_id = ANY(ARRAY(
-           SELECT tc.id FROM customers tc WHERE tc.org_id = :orgId AND ${contains('tc.name')}))))`,
-      probe === undefined ? { text: containsPattern(f.text) } : { textProbe: probe, textExact: f.text },
+           SELECT tc.id FROM customers tc WHERE tc.org_id = :orgId AND ${contains.sql('tc.name')}))))`,
+      contains.parameters,
     );
   }
   return qb;

@@ -28,6 +28,9 @@ export class Payment extends OrgScoped {
 
   /** Our receipt number ("PMT-000123"). */
   @Column({ type: 'text' })
+  // Trigram GIN indexes for "contains" searches, written by hand in the migration (TypeORM cannot
+  // describe operator classes).
+  @Index('IDX_payments_number_trgm', { synchronize: false })
   number: string;
 
   @DateOnlyColumn('received_on')
@@ -44,6 +47,7 @@ export class Payment extends OrgScoped {
 
   /** Check number, wire reference or remittance id as the bank reported it. */
   @Column({ type: 'text', nullable: true })
+  @Index('IDX_payments_reference_trgm', { synchronize: false })
   reference: string | null;
 
   @Column({ type: 'text', nullable: true })

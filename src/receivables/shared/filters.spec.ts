@@ -109,8 +109,10 @@ describe('filter values', () => {
     assert.equal(containsPattern('50%_off\\'), '%50\\%\\_off\\\\%');
   });
 
-  it('probes a trigram index with the longest run of letters and digits, when it is not the whole text', () => {
+  it('probes a trigram index with the runs that hold digits, or else the longest run, when not the whole text', () => {
     assert.equal(trigramProbe('IT-0278949'), '%0278949%');
+    assert.equal(trigramProbe('PMT-260417-1207'), '%260417%1207%');
+    assert.equal(trigramProbe('ACH trace 418632346160631'), '%418632346160631%');
     assert.equal(trigramProbe('Sierra Printing Corp.'), '%Printing%');
     assert.equal(trigramProbe('Zürich Ölwerke'), '%Ölwerke%');
     assert.equal(trigramProbe('0278949'), undefined, 'the whole text already');

@@ -237,17 +237,41 @@ export function containsPattern(text: string): string {
 }
 
 /**
- * What a trigram index should look up for "contains `text`" when the whole text would be slow: its
- * longest run of letters and digits, as a LIKE pattern, when that run has 3 or more characters
- * and is not the whole text. A short word beside it ("IT" in "IT-0278949") has trigrams that
- * nearly every invoice number shares, and looking them up read ~700 index pages (20 ms at a
- * million invoices) where the run alone reads a few. The run is a necessary condition only: the
- * rows it finds must still contain the whole text. Undefined when the whole text is the best probe.
+ * What a trigram index should look up for "contains `text`" when the whole text would be slow, as a
+ * LIKE pattern: the runs of letters and digits that hold a digit and are 3 or more long, in order
+ * ("PMT-260417-1207" → %260417%1207%), or without such runs the longest run of 3 or more
+ * ("Sierra Printing Corp." → %Printing%). A short code beside them ("IT", "PMT") has trigrams that
+ * nearly every number shares, and looking those up read ~700 index pages (20 ms at a million
+ * invoices) where the runs alone read a few. The pattern is a necessary condition only: the rows
+ * it finds must still contain the whole text. Undefined when the whole text is the best probe.
  */
 export function trigramProbe(text: string): string | undefined {
-  const runs = text.match(/[\p{L}\p{N}]+/gu) ?? [];
+  const runs = (text.match(/[\p{L}\p{N}]+/gu) ?? []).filter((run) => run.length >= 3);
+  const numbered = runs.filter((run) => /\p{N}/u.test(run));
   const longest = runs.reduce((best, run) => (run.length > best.length ? run : best), '');
-  return longest.length >= 3 && longest.length < text.length ? containsPattern(longest) : undefined;
+  const chosen = numbered.length > 0 ? numbered : longest ? [longest] : [];
+  if (chosen.length === 0) return undefined;
+  const pattern = `%${chosen.map((run) => containsPattern(run).slice(1, -1)).join('%')}%`;
+  return pattern === containsPattern(text) ? undefined : pattern;
+}
+
+/**
+ * "`column` contains `text`" (any case) as SQL a trigram index answers quickly: through the
+ * `trigramProbe` when there is one, then the whole text checked on the rows found. Parameters are
+ * named after `name`.
+ */
+export function containsText(
+  text: string,
+  name = 'text',
+): { sql: (column: string) => string; parameters: Record<string, string> } {
+  const probe = trigramProbe(text);
+  if (probe === undefined) {
+    return { sql: (column) => `${column} ILIKE :${name}`, parameters: { [name]: containsPattern(text) } };
+  }
+  return {
+    sql: (column) => `(${column} ILIKE :${name}Probe AND strpos(lower(${column}), lower(:${name}Exact)) > 0)`,
+    parameters: { [`${name}Probe`]: probe, [`${name}Exact`]: text },
+  };
 }
 
 export function parseCurrency(value: unknown, field: string): string | undefined {

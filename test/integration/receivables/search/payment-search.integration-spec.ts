@@ -107,6 +107,9 @@ describe('payment search', () => {
     assert.deepEqual(await search({ text: 'wire' }), of('P2'));
     assert.deepEqual(await search({ text: 'chk-100' }), of('P3'));
     assert.deepEqual(await search({ text: p.P1.number }), of('P1'));
+    // Looked up by the run "1001" (a trigram probe), but only a reference holding the whole text matches.
+    assert.deepEqual(await search({ text: 'chk 1001' }), []);
+    assert.deepEqual(await search({ text: 'K-1001' }), of('P3'));
   });
 
   it('sorts by each key both ways and pages through each exactly once', async () => {
