@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import {
-  containsPattern,
+  idsContainingText,
   parseAmountRange,
   parseBoolean,
   parseCurrency,
@@ -122,9 +122,13 @@ function filtered(scope: ReadScope, f: ParsedCreditMemoFilter): SearchQuery {
   whereNumberRange(qb, 'm.remaining_amount', 'remainingAmount', f.remainingAmount);
   if (f.currency) qb.andWhere('m.currency = :currency', { currency: f.currency });
   if (f.text) {
-    qb.andWhere('(m.number ILIKE :text OR m.reason ILIKE :text OR c.name ILIKE :text)', {
-      text: containsPattern(f.text),
+    const matching = idsContainingText(f.text, {
+      table: 'credit_memos',
+      idColumn: 'm.id',
+      columns: ['number', 'reason'],
+      customerColumn: 'customer_id',
     });
+    qb.andWhere(matching.sql, matching.parameters);
   }
   return qb;
 }

@@ -10,8 +10,8 @@ import { daysBetween, todayIn } from '../shared/calendar';
 import {
   agingBucketAges,
   agingBucketOf,
-  containsText,
   dateAtAge,
+  idsContainingText,
   parseAgingBuckets,
   parseAmountRange,
   parseBoolean,
@@ -378,18 +378,13 @@ function filtered(scope: ReadScope, f: ParsedInvoiceFilter): SearchQuery {
   if (f.disputed !== undefined) qb.andWhere(f.disputed ? 'i.disputed' : 'NOT i.disputed');
   if (f.hasPromise !== undefined) qb.andWhere(f.hasPromise ? 'i.has_promise' : 'NOT i.has_promise');
   if (f.text) {
-    // The matching ids are fetched first, each branch through its trigram index, and then paged
-    // in sort order. Written as one OR, the planner walks the sort index and tests ILIKE on every
-    // invoice instead (seconds at a million invoices; bench/README.md).
-    const contains = containsText(f.text);
-    qb.andWhere(
-      `i.id = ANY(ARRAY(
-         SELECT ti.id FROM invoices ti WHERE ti.org_id = :orgId AND ${contains.sql('ti.number')}
-         UNION SELECT ti.id FROM invoices ti WHERE ti.org_id = :orgId AND ${contains.sql('ti.po_number')}
-         UNION SELECT ti.id FROM invoices ti WHERE ti.org_id = :orgId AND ti.customer_id = ANY(ARRAY(
-           SELECT tc.id FROM customers tc WHERE tc.org_id = :orgId AND ${contains.sql('tc.name')}))))`,
-      contains.parameters,
-    );
+    const matching = idsContainingText(f.text, {
+      table: 'invoices',
+      idColumn: 'i.id',
+      columns: ['number', 'po_number'],
+      customerColumn: 'customer_id',
+    });
+    qb.andWhere(matching.sql, matching.parameters);
   }
   return qb;
 }

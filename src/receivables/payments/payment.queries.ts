@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { NotFoundError } from '../../common/errors/app-error';
 import {
-  containsText,
+  idsContainingText,
   parseAmountRange,
   parseBoolean,
   parseCurrency,
@@ -143,15 +143,12 @@ function filtered(scope: ReadScope, f: ParsedPaymentFilter): SearchQuery {
   whereNumberRange(qb, 'p.unapplied_amount', 'unappliedAmount', f.unappliedAmount);
   if (f.currency) qb.andWhere('p.currency = :currency', { currency: f.currency });
   if (f.text) {
-    // The matching ids first, each branch through its trigram index, then paged in sort order: as
-    // one OR the planner scans every payment (200–260 ms at half a million; bench/README.md).
-    const contains = containsText(f.text);
-    qb.andWhere(
-      `p.id = ANY(ARRAY(
-         SELECT tp.id FROM payments tp WHERE tp.org_id = :orgId AND ${contains.sql('tp.number')}
-         UNION SELECT tp.id FROM payments tp WHERE tp.org_id = :orgId AND ${contains.sql('tp.reference')}))`,
-      contains.parameters,
-    );
+    const matching = idsContainingText(f.text, {
+      table: 'payments',
+      idColumn: 'p.id',
+      columns: ['number', 'reference'],
+    });
+    qb.andWhere(matching.sql, matching.parameters);
   }
   return qb;
 }

@@ -260,7 +260,7 @@ export function trigramProbe(text: string): string | undefined {
  * `trigramProbe` when there is one, then the whole text checked on the rows found. Parameters are
  * named after `name`.
  */
-export function containsText(
+function containsText(
   text: string,
   name = 'text',
 ): { sql: (column: string) => string; parameters: Record<string, string> } {
@@ -271,6 +271,33 @@ export function containsText(
   return {
     sql: (column) => `(${column} ILIKE :${name}Probe AND strpos(lower(${column}), lower(:${name}Exact)) > 0)`,
     parameters: { [`${name}Probe`]: probe, [`${name}Exact`]: text },
+  };
+}
+
+/**
+ * SQL for "the id is one of the rows of `table` whose text columns (or whose customer's name)
+ * contain the text", with its parameters. The ids are collected first, each column through its
+ * trigram index, and the caller's search then pages them in its sort order: written as one OR in
+ * the search, the planner walks the sort index and tests ILIKE on every row (seconds at a million
+ * invoices; bench/README.md). The caller's query must bind :orgId.
+ */
+export function idsContainingText(
+  text: string,
+  target: { table: string; idColumn: string; columns: string[]; customerColumn?: string },
+): { sql: string; parameters: Record<string, string> } {
+  const contains = containsText(text);
+  const rows = (condition: string): string =>
+    `SELECT tx.id FROM ${target.table} tx WHERE tx.org_id = :orgId AND ${condition}`;
+  const branches = target.columns.map((column) => rows(contains.sql(`tx.${column}`)));
+  if (target.customerColumn) {
+    branches.push(
+      rows(`tx.${target.customerColumn} = ANY(ARRAY(
+         SELECT tc.id FROM customers tc WHERE tc.org_id = :orgId AND ${contains.sql('tc.name')}))`),
+    );
+  }
+  return {
+    sql: `${target.idColumn} = ANY(ARRAY(${branches.join(' UNION ')}))`,
+    parameters: contains.parameters,
   };
 }
 
