@@ -6,7 +6,6 @@ import {
   agingBucketNames,
   agingBucketOf,
   containsPattern,
-  trigramProbe,
   parseAmountRange,
   parseCurrency,
   parseDateRange,
@@ -18,6 +17,7 @@ import {
   readCursor,
   readFilter,
   readPageRequest,
+  trigramProbe,
 } from './filters';
 import { encodeCursor } from './pagination';
 

@@ -257,20 +257,16 @@ export function trigramProbe(text: string): string | undefined {
 
 /**
  * "`column` contains `text`" (any case) as SQL a trigram index answers quickly: through the
- * `trigramProbe` when there is one, then the whole text checked on the rows found. Parameters are
- * named after `name`.
+ * `trigramProbe` when there is one, then the whole text checked on the rows found.
  */
-function containsText(
-  text: string,
-  name = 'text',
-): { sql: (column: string) => string; parameters: Record<string, string> } {
+function containsText(text: string): { sql: (column: string) => string; parameters: Record<string, string> } {
   const probe = trigramProbe(text);
   if (probe === undefined) {
-    return { sql: (column) => `${column} ILIKE :${name}`, parameters: { [name]: containsPattern(text) } };
+    return { sql: (column) => `${column} ILIKE :text`, parameters: { text: containsPattern(text) } };
   }
   return {
-    sql: (column) => `(${column} ILIKE :${name}Probe AND strpos(lower(${column}), lower(:${name}Exact)) > 0)`,
-    parameters: { [`${name}Probe`]: probe, [`${name}Exact`]: text },
+    sql: (column) => `(${column} ILIKE :textProbe AND strpos(lower(${column}), lower(:textExact)) > 0)`,
+    parameters: { textProbe: probe, textExact: text },
   };
 }
 

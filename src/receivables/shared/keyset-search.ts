@@ -70,12 +70,6 @@ export function preparePage(
   };
 }
 
-/** What a search reads beside its page, in the same statement. */
-export interface PageExtras {
-  /** Values computed once, whatever the page holds (which of the ids a filter names exist). */
-  scalars?: Record<string, string>;
-}
-
 /** The page's rows and the scalars read with them. */
 export interface FetchedPage<R> {
   page: Page<R>;
@@ -84,8 +78,9 @@ export interface FetchedPage<R> {
 
 /**
  * Runs a search with LIMIT n+1 after the cursor's row and maps the raw rows it returns, in ONE
- * statement with its `extras`: the page is a LATERAL subquery of a single-row FROM, so the scalars
- * come back even when the page is empty. `extras` gets `param` to add its values as parameters.
+ * statement with its `scalars`: SQL values computed once, whatever the page holds (which of the
+ * ids a filter names exist). The page is a LATERAL subquery of a single-row FROM, so the scalars
+ * come back even when the page is empty. `scalars` gets `param` to add its values as parameters.
  * `manager` runs it (a caller's transaction, or the pool).
  */
 export async function fetchPage<T extends ObjectLiteral, R>(
@@ -93,7 +88,7 @@ export async function fetchPage<T extends ObjectLiteral, R>(
   qb: SelectQueryBuilder<T>,
   search: KeysetSearch,
   map: (raw: Record<string, unknown>) => R,
-  extras: (param: (value: unknown) => string) => PageExtras = () => ({}),
+  scalarsOf: (param: (value: unknown) => string) => Record<string, string> = () => ({}),
 ): Promise<FetchedPage<R>> {
   const { sort } = search;
   const direction: SortDirection = sort.reversed
@@ -114,7 +109,7 @@ export async function fetchPage<T extends ObjectLiteral, R>(
     pageSize: search.pageSize,
   });
   const [pageSql, parameters] = qb.getQueryAndParameters();
-  const { scalars = {} } = extras((value) => `$${parameters.push(value)}`);
+  const scalars = scalarsOf((value) => `$${parameters.push(value)}`);
   const select = [...Object.entries(scalars).map(([name, sql]) => `${sql} AS "${name}"`), 'page.*'];
   const order = direction === 'asc' ? 'ASC' : 'DESC';
   const rows = await manager.query<Record<string, unknown>[]>(

@@ -146,7 +146,7 @@ export async function searchPage<Parsed extends SortedFilter, Row, Result extend
       // PostgreSQL refuses a parameter the statement does not use: the org id only when needed.
       let org: string | undefined;
       const orgParam = (): string => (org ??= param(scope.orgId));
-      return { scalars: referenceScalars(references, orgParam, param) };
+      return referenceScalars(references, orgParam, param);
     },
   );
   assertReferencesFound(references, scalars);
