@@ -32,7 +32,8 @@ import { BENCH_DATABASE } from './queries.bench';
 import { isJobWorker, serveJobs, WorkerJobs } from './support/worker-jobs';
 import { printProfile, summarizeProfile } from './support/cpu-profile';
 import type { CpuProfile } from './support/cpu-profile';
-import { latencyStats, ms, printTable, printTargets, rate } from './support/report';
+import { loadStats, ms, printTable, printTargets, rate } from './support/report';
+import type { LoadResult, LoadStats } from './support/report';
 
 /**
  * MCP tools/call through the whole service against a bare MCP SDK v2 server (a script, not a
@@ -141,13 +142,6 @@ interface LoadJob {
    * stalled server is charged for the requests it held back (no coordinated omission).
    */
   ratePerSecond?: number;
-}
-
-interface LoadResult {
-  latenciesMs: number[];
-  errors: number;
-  errorSamples: string[];
-  elapsedMs: number;
 }
 
 function post(agent: Agent, url: string, headers: Record<string, string>, body: string) {
@@ -548,18 +542,8 @@ function sampleRss(pid: number): { stop(): number } {
 // ------------------------------------------------------------------------------------------------
 // Figures
 
-interface Stats {
-  n: number;
-  perSecond: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  errors: number;
-  errorSamples: string[];
-}
-
 interface RunFigures {
-  stats: Stats;
+  stats: LoadStats;
   /** Largest RSS of the server process during the run, bytes. */
   maxRss: number;
   busy: number;
@@ -569,14 +553,6 @@ interface RunFigures {
   cpuPerRequest: number;
   /** CPU time of the PostgreSQL backends serving it per answered request, ms (whole stack only). */
   dbCpuPerRequest?: number;
-}
-
-function statsOf(result: LoadResult): Stats {
-  return {
-    ...latencyStats(result.latenciesMs, result.elapsedMs),
-    errors: result.errors,
-    errorSamples: result.errorSamples,
-  };
 }
 
 const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(0);
@@ -841,7 +817,7 @@ async function measure(
   const cpu = cpuMsOf(server.pid) - cpuBefore;
   const dbAfter = await database?.sample();
   const after = await server.stats();
-  const stats = statsOf(result);
+  const stats = loadStats(result);
   const answered = Math.max(1, stats.n + stats.errors);
   return {
     stats,

@@ -11,7 +11,8 @@ import type { RunningServer } from '../src/server';
 import { formFields, newPkce, OAuthBrowser, signInAndApprove } from '../test/support/oauth-browser';
 import { freePort } from '../test/support/postgres-server';
 import { isJobWorker, serveJobs, WorkerJobs } from './support/worker-jobs';
-import { latencyStats, ms, printTable, printTargets, rate } from './support/report';
+import { loadStats, ms, printTable, printTargets, rate } from './support/report';
+import type { LoadResult as SharedLoadResult, LoadStats } from './support/report';
 import { onBenchServer } from './support/postgres';
 
 /**
@@ -101,12 +102,7 @@ interface LoginPage {
   fields: Record<string, string>;
 }
 
-interface LoadResult {
-  latenciesMs: number[];
-  errors: number;
-  /** The first few failures, to say what went wrong. */
-  errorSamples: string[];
-  elapsedMs: number;
+interface LoadResult extends SharedLoadResult {
   /** refresh: where each chain stands now, for the next run. */
   chains?: Chain[];
   /** login-pages: the pages opened. */
@@ -327,26 +323,12 @@ class LoadGenerator {
 // ------------------------------------------------------------------------------------------------
 // Figures
 
-interface Stats {
-  n: number;
-  perSecond: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  errors: number;
-  errorSamples: string[];
+interface Stats extends LoadStats {
   serverBusy?: number;
 }
 
-function statsOf(
-  result: Pick<LoadResult, 'latenciesMs' | 'errors' | 'errorSamples' | 'elapsedMs' | 'serverBusy'>,
-): Stats {
-  return {
-    serverBusy: result.serverBusy,
-    ...latencyStats(result.latenciesMs, result.elapsedMs),
-    errors: result.errors,
-    errorSamples: result.errorSamples,
-  };
+function statsOf(result: Pick<LoadResult, keyof SharedLoadResult | 'serverBusy'>): Stats {
+  return { serverBusy: result.serverBusy, ...loadStats(result) };
 }
 
 const busy = (stats: Stats): string =>

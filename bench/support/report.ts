@@ -62,6 +62,28 @@ export function latencyStats(latenciesMs: number[], elapsedMs: number): LatencyS
   };
 }
 
+/** What a load run measured, as both HTTP benches collect it in their worker. */
+export interface LoadResult {
+  latenciesMs: number[];
+  errors: number;
+  /** The first few failures, to say what went wrong. */
+  errorSamples: string[];
+  elapsedMs: number;
+}
+
+export interface LoadStats extends LatencyStats {
+  errors: number;
+  errorSamples: string[];
+}
+
+export function loadStats(result: LoadResult): LoadStats {
+  return {
+    ...latencyStats(result.latenciesMs, result.elapsedMs),
+    errors: result.errors,
+    errorSamples: result.errorSamples,
+  };
+}
+
 /** Milliseconds as the tables print them; — when not measured. */
 export const ms = (value: number | undefined): string =>
   value === undefined || Number.isNaN(value) ? '—' : value >= 100 ? value.toFixed(0) : value.toFixed(1);
