@@ -10,6 +10,7 @@ import { AgingService } from '../src/receivables/analytics/aging/aging.service';
 import type { AgingReport } from '../src/receivables/analytics/aging/aging.service';
 import { CashForecastService } from '../src/receivables/analytics/forecast/cash-forecast.service';
 import { KpiService } from '../src/receivables/analytics/kpis/kpi.service';
+import { ReceivableTotalsWarmer } from '../src/receivables/analytics/kpis/receivable-totals-warmer';
 import { OverdueCustomersService } from '../src/receivables/analytics/overdue/overdue-customers.service';
 import { PaymentBehaviourService } from '../src/receivables/analytics/payment-behaviour/payment-behaviour.service';
 import { runReportQueries } from '../src/receivables/analytics/shared/report-queries';
@@ -535,10 +536,8 @@ async function compareAging(
 /** Runs everything on `options.serverUrl`; prints the tables; resolves true when every target is met. */
 export async function runQueriesBench(options: QueriesBenchOptions): Promise<boolean> {
   const url = await openBenchDatabase(options.serverUrl, options.fresh ?? false);
-  const ds = createDataSource(
-    testConfig({ DATABASE_URL: url, DATABASE_STATEMENT_TIMEOUT_MS: '600000' }),
-    url,
-  );
+  const config = testConfig({ DATABASE_URL: url, DATABASE_STATEMENT_TIMEOUT_MS: '600000' });
+  const ds = createDataSource(config, url);
   await ds.initialize();
   try {
     await runMigrations(ds);
@@ -655,6 +654,24 @@ export async function runQueriesBench(options: QueriesBenchOptions): Promise<boo
     const reports: ReportResult[] = [];
     for (const [label, run, target] of reportSpecs.filter(([label]) => selected(label))) {
       reports.push(await measureReport(label, run, target));
+    }
+    if (selected('KPI totals warmer')) {
+      // What a new deployment pays once, in the background, and then every pass (docs/adr/0014).
+      await ds.query('DELETE FROM receivable_day_totals WHERE org_id = $1', [orgId]);
+      const warmer = new ReceivableTotalsWarmer(ds, config);
+      const [days, firstMs] = await timed(() => warmer.warm(orgId, today));
+      const [, nextMs] = await timed(() => warmer.warm(orgId, today));
+      console.log(
+        `  ${'KPI totals warmer, a pass over an empty cache'.padEnd(52)} ${days} days in ${ms(firstMs)} ms; the next pass ${ms(nextMs)} ms`,
+      );
+      const last30Days = { from: addDays(today, -30), to: addDays(today, -1) };
+      reports.push(
+        await measureReport(
+          'KPIs (DSO/CEI), last 30 days, after the warmer',
+          () => kpis.kpis(orgId, last30Days),
+          TARGETS.kpiMs,
+        ),
+      );
     }
 
     const baselines: AgingBaseline[] = [];

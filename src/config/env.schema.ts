@@ -286,6 +286,16 @@ export class EnvironmentVariables {
   @Max(100_000)
   MCP_TOOL_CALLS_PER_MINUTE = 300;
 
+  /**
+   * Every this many minutes each replica fills the KPI totals cache of every organization for the
+   * last 92 days and 25 month ends (docs/adr/0014); 0 turns it off.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1440)
+  KPI_CACHE_WARM_MINUTES = 30;
+
   /** How long SIGTERM waits for in-flight requests before closing anyway. */
   @Transform(toInt)
   @IsInt()

@@ -3,6 +3,7 @@ import { ActivityQueries } from './activities/activity.queries';
 import { AgingService } from './analytics/aging/aging.service';
 import { CashForecastService } from './analytics/forecast/cash-forecast.service';
 import { HistoryLogPruner } from './analytics/kpis/history-log.pruner';
+import { ReceivableTotalsWarmer } from './analytics/kpis/receivable-totals-warmer';
 import { KpiService } from './analytics/kpis/kpi.service';
 import { OverdueCustomersService } from './analytics/overdue/overdue-customers.service';
 import { PaymentBehaviourService } from './analytics/payment-behaviour/payment-behaviour.service';
@@ -40,6 +41,7 @@ const ANALYTICS = [
   AgingService,
   KpiService,
   HistoryLogPruner,
+  ReceivableTotalsWarmer,
   OverdueCustomersService,
   PaymentBehaviourService,
   CashForecastService,

@@ -1,8 +1,10 @@
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
+import { ConfigModule } from '../../src/config/config.module';
 import { DatabaseModule } from '../../src/database/database.module';
 import { ReceivablesModule } from '../../src/receivables/receivables.module';
+import { testConfig } from './test-database';
 
 /**
  * The receivables module wired by Nest itself (not by hand), so a test also proves that the
@@ -12,7 +14,12 @@ export async function receivablesContext(dataSource: DataSource): Promise<INestA
   return NestFactory.createApplicationContext(
     {
       module: class ReceivablesTestRoot {},
-      imports: [DatabaseModule.forRoot(dataSource), ReceivablesModule],
+      imports: [
+        // No background filling of the KPI cache: the tests decide what is cached.
+        ConfigModule.forRoot(testConfig({ KPI_CACHE_WARM_MINUTES: '0' })),
+        DatabaseModule.forRoot(dataSource),
+        ReceivablesModule,
+      ],
     },
     { logger: false },
   );

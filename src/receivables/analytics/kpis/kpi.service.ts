@@ -8,11 +8,9 @@ import { OrgSettingsReader } from '../../shared/org-settings';
 import type { OrgSettings } from '../../shared/org-settings';
 import { resolveInteger, resolvePeriod } from '../shared/analytics-input';
 import type { Period } from '../shared/analytics-input';
-import { receivableTotalsAsOfSql } from '../shared/as-of-balances.sql';
 import { money, roundTo } from '../shared/money';
 import type { Money } from '../shared/money';
 import { runReportQueries } from '../shared/report-queries';
-import { SqlParams } from '../shared/sql-params';
 import {
   averageDaysDelinquent,
   bestPossibleDso,
@@ -225,26 +223,13 @@ export class KpiService {
 
     const sales = new SalesHistory();
     const { totals, computed } = await runReportQueries(this.dataSource, async (q) => {
-      const cached = await receivableTotalsCache.load(q, orgId, snapshotDates);
-      const missing = snapshotDates.filter((d) => !cached.has(d));
-      let fresh: { dates: string[]; rows: DayTotal[]; snapshot: string } | undefined;
-      if (missing.length > 0) {
-        const p = new SqlParams();
-        const placeholders = {
-          org: p.add(orgId),
-          dates: p.add(missing),
-          first: p.add(missing[0]),
-          last: p.add(missing[missing.length - 1]),
-        };
-        const rows = await q<DayTotal>(receivableTotalsAsOfSql(placeholders), p.values);
-        fresh = { dates: missing, rows, snapshot: await receivableTotalsCache.snapshot(q) };
-      }
+      const days = await receivableTotalsCache.totals(q, orgId, snapshotDates);
       sales.add(await q<SalesRow>(SALES_SQL, [orgId, firstSalesDay, lastDay]), firstSalesDay);
-      return { totals: [...[...cached.values()].flat(), ...(fresh?.rows ?? [])], computed: fresh };
+      return days;
     });
     if (computed) {
       await receivableTotalsCache
-        .store(this.dataSource, orgId, computed.snapshot, computed.dates, computed.rows)
+        .store(this.dataSource, orgId, computed)
         // The report stands without the cache; the next one computes those days again.
         .catch((error: unknown) =>
           this.logger.warn(`KPI totals of organization ${orgId} were not cached: ${String(error)}`),

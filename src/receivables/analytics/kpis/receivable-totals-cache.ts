@@ -1,5 +1,7 @@
 import type { DataSource } from 'typeorm';
+import { receivableTotalsAsOfSql } from '../shared/as-of-balances.sql';
 import type { ReportQuery } from '../shared/report-queries';
+import { SqlParams } from '../shared/sql-params';
 
 /** Receivables of one currency at the end of a day (as-of-balances.sql.ts, receivableTotalsAsOfSql). */
 export interface DayTotal {
@@ -7,6 +9,13 @@ export interface DayTotal {
   currency: string;
   total: number;
   current: number;
+}
+
+/** Days a report computed because they were not cached, and the snapshot it computed them in. */
+export interface ComputedDays {
+  dates: string[];
+  rows: DayTotal[];
+  snapshot: string;
 }
 
 /** Advisory lock class shared with the invalidation triggers (migration ReceivableTotalsCache). */
@@ -31,6 +40,33 @@ export const receivableTotalsCache = {
     return new Map(rows.map((r) => [r.date, r.totals.map((t) => ({ date: r.date, ...t }))]));
   },
 
+  /**
+   * The totals at the end of each of `dates`, in the report's snapshot: cached days read, the
+   * others computed in one pass. Hand `computed` to `store` once the report's transaction is over.
+   */
+  async totals(
+    q: ReportQuery,
+    orgId: string,
+    dates: string[],
+  ): Promise<{ totals: DayTotal[]; computed?: ComputedDays }> {
+    const cached = await this.load(q, orgId, dates);
+    const missing = [...new Set(dates.filter((d) => !cached.has(d)))].sort();
+    const fromCache = [...cached.values()].flat();
+    if (missing.length === 0) return { totals: fromCache };
+    const p = new SqlParams();
+    const placeholders = {
+      org: p.add(orgId),
+      dates: p.add(missing),
+      first: p.add(missing[0]),
+      last: p.add(missing[missing.length - 1]),
+    };
+    const rows = await q<DayTotal>(receivableTotalsAsOfSql(placeholders), p.values);
+    return {
+      totals: [...fromCache, ...rows],
+      computed: { dates: missing, rows, snapshot: await this.snapshot(q) },
+    };
+  },
+
   /** The report transaction's snapshot, to hand to `store` with what was computed in it. */
   async snapshot(q: ReportQuery): Promise<string> {
     const [{ snapshot }] = await q<{ snapshot: string }>(
@@ -45,16 +81,10 @@ export const receivableTotalsCache = {
    * after the snapshot was taken, or is still running (the exclusive lock waits for those, and
    * holds back new ones for the few milliseconds of the insert).
    */
-  async store(
-    ds: DataSource,
-    orgId: string,
-    snapshot: string,
-    dates: string[],
-    totals: DayTotal[],
-  ): Promise<void> {
+  async store(ds: DataSource, orgId: string, { snapshot, dates, rows }: ComputedDays): Promise<void> {
     const entries = dates.map((date) => ({
       day: date,
-      totals: totals
+      totals: rows
         .filter((t) => t.date === date)
         .map(({ currency, total, current }) => ({
           currency,

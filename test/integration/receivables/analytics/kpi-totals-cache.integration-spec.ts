@@ -111,13 +111,11 @@ describe('KPI receivable totals cache', () => {
   it('does not store a day that a write committed after the snapshot changed', async () => {
     const snapshot = await snapshotNow();
     await books.pay(open, 1_000, '2026-03-15');
-    await receivableTotalsCache.store(
-      db.dataSource,
-      books.orgId,
+    await receivableTotalsCache.store(db.dataSource, books.orgId, {
       snapshot,
-      ['2026-03-14', '2026-03-15'],
-      [...someTotals('2026-03-14'), ...someTotals('2026-03-15')],
-    );
+      dates: ['2026-03-14', '2026-03-15'],
+      rows: [...someTotals('2026-03-14'), ...someTotals('2026-03-15')],
+    });
     assert.deepEqual(await cachedDays(), ['2026-03-14'], 'the day before the payment is still right');
   });
 
@@ -129,7 +127,11 @@ describe('KPI receivable totals cache', () => {
       const snapshot = await snapshotNow(); // the writer is running: not visible in it
       let stored = false;
       const storing = receivableTotalsCache
-        .store(db.dataSource, books.orgId, snapshot, ['2026-03-31'], someTotals('2026-03-31'))
+        .store(db.dataSource, books.orgId, {
+          snapshot,
+          dates: ['2026-03-31'],
+          rows: someTotals('2026-03-31'),
+        })
         .then(() => (stored = true));
       await sleep(300);
       assert.equal(stored, false, 'the store waits for the writer');
@@ -180,13 +182,11 @@ describe('KPI receivable totals cache', () => {
   it('stores a day whose history no write has touched since the snapshot', async () => {
     const snapshot = await snapshotNow();
     await books.pay(open, 1_000, '2026-04-15');
-    await receivableTotalsCache.store(
-      db.dataSource,
-      books.orgId,
+    await receivableTotalsCache.store(db.dataSource, books.orgId, {
       snapshot,
-      ['2026-03-31'],
-      someTotals('2026-03-31'),
-    );
+      dates: ['2026-03-31'],
+      rows: someTotals('2026-03-31'),
+    });
     assert.deepEqual(await cachedDays(), ['2026-03-31']);
   });
 });
