@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ExchangeRatesService } from '../../currency/exchange-rates.service';
 import type { ExchangeRateQuote } from '../../currency/exchange-rates.service';
@@ -12,6 +12,7 @@ import {
   openInvoicesAsOfSql,
   unappliedCashAsOfSql,
 } from '../shared/as-of-balances.sql';
+import { reportSnapshot } from '../shared/history-cache';
 import { pageByRankDesc } from '../shared/in-memory-page';
 import { runReportQueries } from '../shared/report-queries';
 import type { ReportQuery } from '../shared/report-queries';
@@ -21,8 +22,20 @@ import type { Money } from '../shared/money';
 import { SqlParams } from '../shared/sql-params';
 import { AGING_BASES, agingBuckets, bucketLowerBounds, resolveBucketEdges } from './aging-buckets';
 import type { AgingBasis, AgingBucket } from './aging-buckets';
+import { groupCells } from './aging-cells';
+import type {
+  AgingCells,
+  BucketRow,
+  CreditRow,
+  CustomerBucketCell,
+  CustomerCreditCell,
+  CellGrouping,
+  CustomerGrouping,
+} from './aging-cells';
+import { agingCellsCache } from './aging-cells-cache';
+import type { AgingCellsKey } from './aging-cells-cache';
 
-export type AgingGroupBy = 'none' | 'customer' | 'collector' | 'subsidiary' | 'currency';
+export type AgingGroupBy = CellGrouping;
 export const AGING_GROUP_BYS: readonly AgingGroupBy[] = [
   'none',
   'customer',
@@ -99,23 +112,6 @@ export interface AgingReport {
   groups: Page<AgingGroup>;
   /** Rates on or before `asOf` used for the base-currency figures. */
   exchangeRates: ExchangeRateQuote[];
-}
-
-interface BucketRow {
-  groupKey: string | null;
-  currency: string;
-  bucket: number;
-  amount: number;
-  invoiceCount: number;
-}
-
-interface CreditRow {
-  kind: 'cash' | 'credit_memo';
-  groupKey: string | null;
-  currency: string;
-  amount: number;
-  count: number;
-  oldestDate: string | null;
 }
 
 const NO_KEY = '00000000-0000-0000-0000-000000000000';
@@ -199,6 +195,8 @@ function addCell(amounts: AgingAmounts, bucket: number, amount: number, invoiceC
  */
 @Injectable()
 export class AgingService {
+  private readonly logger = new Logger('Aging');
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly orgSettings: OrgSettingsReader,
@@ -217,10 +215,19 @@ export class AgingService {
       : undefined;
     const buckets = agingBuckets(basis, bucketEdges);
 
-    const [bucketRows, creditRows] = await runReportQueries(this.dataSource, async (q) => [
-      await this.bucketRows(q, orgId, asOf, basis, bucketEdges, groupBy, customerId),
-      await this.creditRows(q, orgId, asOf, groupBy, customerId),
-    ]);
+    // A past day's aging only changes when a write changes its history: it is cached at the grain
+    // of a customer, from which any grouping is built (docs/adr/0015). Today's changes with every
+    // write, and one customer's is cheap to compute.
+    const key = { day: asOf, basis, edges: bucketEdges };
+    const cells =
+      asOf < todayIn(settings.timeZone) && customerId === undefined
+        ? await this.pastDayCells(orgId, key)
+        : await runReportQueries(this.dataSource, (q) => this.computeCells(q, orgId, key, customerId));
+    const { bucketRows, creditRows } = groupCells(
+      cells,
+      groupBy,
+      await this.customerGroupings(orgId, groupBy),
+    );
     const currencies = [...bucketRows.map((r) => r.currency), ...creditRows.map((r) => r.currency)];
     const converter = await this.exchangeRates.converter(orgId, settings.baseCurrency, currencies, asOf);
 
@@ -293,75 +300,104 @@ export class AgingService {
     };
   }
 
-  private async bucketRows(
+  /**
+   * The aging of a past day at the grain of a customer, from the cache or computed in one snapshot
+   * and then stored. Also what the cache warmer calls for the days it fills.
+   */
+  async pastDayCells(orgId: string, key: AgingCellsKey): Promise<AgingCells> {
+    const { cells, snapshot } = await runReportQueries(this.dataSource, async (q) => {
+      const cached = await agingCellsCache.load(q, orgId, key);
+      if (cached) return { cells: cached };
+      const computed = await this.computeCells(q, orgId, key, undefined);
+      return { cells: computed, snapshot: await reportSnapshot(q) };
+    });
+    if (snapshot !== undefined) {
+      await agingCellsCache
+        .store(this.dataSource, orgId, key, cells, snapshot)
+        // The report stands without the cache; the next one computes the day again.
+        .catch((error: unknown) =>
+          this.logger.warn(
+            `The aging of organization ${orgId} on ${key.day} was not cached: ${String(error)}`,
+          ),
+        );
+    }
+    return cells;
+  }
+
+  /** Each customer's collector and subsidiary, when the grouping needs them. */
+  private async customerGroupings(
+    orgId: string,
+    groupBy: AgingGroupBy,
+  ): Promise<Map<string, CustomerGrouping>> {
+    if (groupBy !== 'collector' && groupBy !== 'subsidiary') return new Map();
+    const rows = await this.dataSource.query<({ id: string } & CustomerGrouping)[]>(
+      `SELECT id, collector_user_id AS "collectorUserId", subsidiary_id AS "subsidiaryId"
+         FROM customers WHERE org_id = $1`,
+      [orgId],
+    );
+    return new Map(rows.map(({ id, ...grouping }) => [id, grouping]));
+  }
+
+  private async computeCells(
     q: ReportQuery,
     orgId: string,
-    asOf: string,
-    basis: AgingBasis,
-    edges: number[],
-    groupBy: AgingGroupBy,
+    key: AgingCellsKey,
     customerId: string | undefined,
-  ): Promise<BucketRow[]> {
+  ): Promise<AgingCells> {
+    return {
+      buckets: await this.customerBucketCells(q, orgId, key, customerId),
+      credits: await this.customerCreditCells(q, orgId, key.day, customerId),
+    };
+  }
+
+  private async customerBucketCells(
+    q: ReportQuery,
+    orgId: string,
+    key: AgingCellsKey,
+    customerId: string | undefined,
+  ): Promise<CustomerBucketCell[]> {
     const p = new SqlParams();
     const placeholders = {
       org: p.add(orgId),
-      asOf: p.add(asOf),
+      asOf: p.add(key.day),
       customer: customerId ? p.add(customerId) : undefined,
     };
-    const bounds = p.add(bucketLowerBounds(basis, edges));
-    const ageFrom = basis === 'due_date' ? 'oi.due_date' : 'oi.issue_date';
-    const needsCustomer = groupBy === 'collector' || groupBy === 'subsidiary';
-    // Grouped by the key's own type (uuid hashes faster than its text), cast once per cell.
-    const key = {
-      none: 'NULL::text',
-      customer: 'oi.customer_id',
-      collector: 'c.collector_user_id',
-      subsidiary: 'COALESCE(oi.subsidiary_id, c.subsidiary_id)',
-      currency: 'oi.currency',
-    }[groupBy];
-    return q<BucketRow>(
+    const bounds = p.add(bucketLowerBounds(key.basis, key.edges));
+    const ageFrom = key.basis === 'due_date' ? 'oi.due_date' : 'oi.issue_date';
+    return q<CustomerBucketCell>(
       `WITH open_invoice AS (${openInvoicesAsOfSql(placeholders)})
-       SELECT cell.key::text AS "groupKey", cell.currency, cell.bucket, cell.amount, cell."invoiceCount"
-         FROM (SELECT ${key} AS key, oi.currency,
+       SELECT cell.customer_id::text AS "customerId", cell.subsidiary_id::text AS "subsidiaryId",
+              cell.currency, cell.bucket, cell.amount, cell."invoiceCount"
+         FROM (SELECT oi.customer_id, oi.subsidiary_id, oi.currency,
                       width_bucket(${placeholders.asOf}::date - ${ageFrom}, ${bounds}::int[]) AS bucket,
                       SUM(oi.balance)::bigint AS amount, COUNT(*)::int AS "invoiceCount"
                  FROM open_invoice oi
-                 ${needsCustomer ? `JOIN customers c ON c.org_id = ${placeholders.org} AND c.id = oi.customer_id` : ''}
-                GROUP BY 1, 2, 3) cell`,
+                GROUP BY 1, 2, 3, 4) cell`,
       p.values,
     );
   }
 
-  private async creditRows(
+  private async customerCreditCells(
     q: ReportQuery,
     orgId: string,
     asOf: string,
-    groupBy: AgingGroupBy,
     customerId: string | undefined,
-  ): Promise<CreditRow[]> {
+  ): Promise<CustomerCreditCell[]> {
     const p = new SqlParams();
     const placeholders = {
       org: p.add(orgId),
       asOf: p.add(asOf),
       customer: customerId ? p.add(customerId) : undefined,
     };
-    const key = {
-      none: 'NULL::text',
-      customer: 'x.customer_id::text',
-      collector: 'c.collector_user_id::text',
-      subsidiary: 'c.subsidiary_id::text',
-      currency: 'x.currency',
-    }[groupBy];
-    const customerJoin = `LEFT JOIN customers c ON c.org_id = ${placeholders.org} AND c.id = x.customer_id`;
-    return q<CreditRow>(
+    return q<CustomerCreditCell>(
       `WITH cash AS (${unappliedCashAsOfSql(placeholders)}),
             memo AS (${openCreditMemosAsOfSql(placeholders)})
-       SELECT 'cash' AS kind, ${key} AS "groupKey", x.currency, SUM(x.amount)::bigint AS amount,
-              COUNT(*)::int AS count, MIN(x.received_on)::text AS "oldestDate"
-         FROM cash x ${customerJoin} GROUP BY 2, 3
+       SELECT 'cash' AS kind, customer_id::text AS "customerId", currency, SUM(amount)::bigint AS amount,
+              COUNT(*)::int AS count, MIN(received_on)::text AS "oldestDate"
+         FROM cash GROUP BY customer_id, currency
        UNION ALL
-       SELECT 'credit_memo', ${key}, x.currency, SUM(x.amount)::bigint, COUNT(*)::int, MIN(x.issued_on)::text
-         FROM memo x ${customerJoin} GROUP BY 2, 3`,
+       SELECT 'credit_memo', customer_id::text, currency, SUM(amount)::bigint, COUNT(*)::int, MIN(issued_on)::text
+         FROM memo GROUP BY customer_id, currency`,
       p.values,
     );
   }

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { receivableTotalsAsOfSql } from '../shared/as-of-balances.sql';
+import { reportSnapshot, storeUnchanged, unchangedSinceSnapshotSql } from '../shared/history-cache';
 import type { ReportQuery } from '../shared/report-queries';
 import { SqlParams } from '../shared/sql-params';
 
@@ -17,9 +18,6 @@ export interface ComputedDays {
   rows: DayTotal[];
   snapshot: string;
 }
-
-/** Advisory lock class shared with the invalidation triggers (migration ReceivableTotalsCache). */
-const LOCK_CLASS = 4201;
 
 /**
  * Receivable totals per day (up to today), cached in receivable_day_totals (docs/adr/0013). A
@@ -63,17 +61,8 @@ export const receivableTotalsCache = {
     const rows = await q<DayTotal>(receivableTotalsAsOfSql(placeholders), p.values);
     return {
       totals: [...fromCache, ...rows],
-      computed: { dates: missing, rows, snapshot: await this.snapshot(q) },
+      computed: { dates: missing, rows, snapshot: await reportSnapshot(q) },
     };
-  },
-
-  /** The report transaction's snapshot, to hand to `store` with what was computed in it. */
-  async snapshot(q: ReportQuery): Promise<string> {
-    const [{ snapshot }] = await q<{ snapshot: string }>(
-      'SELECT pg_current_snapshot()::text AS snapshot',
-      [],
-    );
-    return snapshot;
   },
 
   /**
@@ -92,18 +81,15 @@ export const receivableTotalsCache = {
           current: Number(current),
         })),
     }));
-    await ds.transaction(async (manager) => {
-      await manager.query('SELECT pg_advisory_xact_lock($1, hashtext($2::text))', [LOCK_CLASS, orgId]);
-      await manager.query(
+    await storeUnchanged(ds, orgId, (manager) =>
+      manager.query(
         `INSERT INTO receivable_day_totals (org_id, day, totals)
          SELECT $1, entry.day, entry.totals
            FROM jsonb_to_recordset($2::jsonb) AS entry(day date, totals jsonb)
-          WHERE NOT EXISTS (SELECT 1 FROM receivable_history_changes c
-                             WHERE c.org_id = $1 AND c.from_day <= entry.day
-                               AND NOT pg_visible_in_snapshot(c.xid::text::xid8, $3::pg_snapshot))
+          WHERE ${unchangedSinceSnapshotSql('$1', 'entry.day', '$3')}
          ON CONFLICT (org_id, day) DO NOTHING`,
         [orgId, JSON.stringify(entries), snapshot],
-      );
-    });
+      ),
+    );
   },
 };
