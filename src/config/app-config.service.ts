@@ -74,7 +74,7 @@ export class AppConfig {
   readonly loginThrottle: LoginThrottleConfig;
   readonly mcp: McpConfig;
   /** Minutes between fillings of the KPI totals cache; 0: never (docs/adr/0014). */
-  readonly kpiCacheWarmMinutes: number;
+  readonly reportCacheWarmMinutes: number;
 
   constructor(env: EnvironmentVariables) {
     const embedded = env.DATABASE_URL === undefined;
@@ -88,7 +88,7 @@ export class AppConfig {
     this.logLevel = env.LOG_LEVEL;
     this.redisUrl = env.REDIS_URL;
     this.shutdownGraceMs = env.SHUTDOWN_GRACE_MS;
-    this.kpiCacheWarmMinutes = env.KPI_CACHE_WARM_MINUTES;
+    this.reportCacheWarmMinutes = env.REPORT_CACHE_WARM_MINUTES;
     this.database = {
       url: env.DATABASE_URL,
       ssl: env.DATABASE_SSL,

@@ -294,7 +294,7 @@ export class EnvironmentVariables {
   @IsInt()
   @Min(0)
   @Max(1440)
-  KPI_CACHE_WARM_MINUTES = 30;
+  REPORT_CACHE_WARM_MINUTES = 30;
 
   /** How long SIGTERM waits for in-flight requests before closing anyway. */
   @Transform(toInt)

@@ -3,7 +3,7 @@ import { ActivityQueries } from './activities/activity.queries';
 import { AgingService } from './analytics/aging/aging.service';
 import { CashForecastService } from './analytics/forecast/cash-forecast.service';
 import { HistoryLogPruner } from './analytics/kpis/history-log.pruner';
-import { ReceivableTotalsWarmer } from './analytics/kpis/receivable-totals-warmer';
+import { PastDaysWarmer } from './analytics/warm-up/past-days-warmer';
 import { KpiService } from './analytics/kpis/kpi.service';
 import { OverdueCustomersService } from './analytics/overdue/overdue-customers.service';
 import { PaymentBehaviourService } from './analytics/payment-behaviour/payment-behaviour.service';
@@ -41,7 +41,7 @@ const ANALYTICS = [
   AgingService,
   KpiService,
   HistoryLogPruner,
-  ReceivableTotalsWarmer,
+  PastDaysWarmer,
   OverdueCustomersService,
   PaymentBehaviourService,
   CashForecastService,

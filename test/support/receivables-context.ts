@@ -16,7 +16,7 @@ export async function receivablesContext(dataSource: DataSource): Promise<INestA
       module: class ReceivablesTestRoot {},
       imports: [
         // No background filling of the KPI cache: the tests decide what is cached.
-        ConfigModule.forRoot(testConfig({ KPI_CACHE_WARM_MINUTES: '0' })),
+        ConfigModule.forRoot(testConfig({ REPORT_CACHE_WARM_MINUTES: '0' })),
         DatabaseModule.forRoot(dataSource),
         ReceivablesModule,
       ],

@@ -298,31 +298,46 @@ export class AgingService {
     };
   }
 
+  /** The aging of a past day at the grain of a customer, from the cache or computed and stored. */
+  private async pastDayCells(orgId: string, key: AgingCellsKey): Promise<AgingCells> {
+    return (await this.cachedOrComputed(orgId, key))!.cells;
+  }
+
   /**
-   * The aging of a past day at the grain of a customer, from the cache or computed in one snapshot
-   * and then stored. Also what the cache warmer calls for the days it fills.
+   * For the cache warmer: computes and stores the day unless it is cached. `claim` runs first in
+   * the report's transaction; when it declines, nothing is done and the answer is 'declined'.
    */
-  async pastDayCells(orgId: string, key: AgingCellsKey): Promise<AgingCells> {
-    const { cells, snapshot } = await runReportQueries(this.dataSource, async (q) => {
+  async fillPastDay(
+    orgId: string,
+    key: AgingCellsKey,
+    claim: (q: ReportQuery) => Promise<boolean>,
+  ): Promise<'cached' | 'computed' | 'declined'> {
+    const result = await this.cachedOrComputed(orgId, key, claim);
+    return result === undefined ? 'declined' : result.computed ? 'computed' : 'cached';
+  }
+
+  private async cachedOrComputed(
+    orgId: string,
+    key: AgingCellsKey,
+    claim?: (q: ReportQuery) => Promise<boolean>,
+  ): Promise<{ cells: AgingCells; computed: boolean } | undefined> {
+    const result = await runReportQueries(this.dataSource, async (q) => {
+      if (claim && !(await claim(q))) return undefined;
       const cached = await agingCellsCache.load(q, orgId, key);
       if (cached) return { cells: cached };
       const computed = await this.computeCells(q, orgId, key, undefined);
       return { cells: computed, snapshot: await reportSnapshot(q) };
     });
-    if (snapshot !== undefined) {
-      await agingCellsCache
-        .store(this.dataSource, orgId, key, cells, snapshot)
-        // The report stands without the cache; the next one computes the day again.
-        .catch((error: unknown) =>
-          this.logger.warn(
-            `The aging of organization ${orgId} on ${key.day} was not cached: ${String(error)}`,
-          ),
-        );
-    }
-    return cells;
+    if (result?.snapshot === undefined) return result && { cells: result.cells, computed: false };
+    await agingCellsCache
+      .store(this.dataSource, orgId, key, result.cells, result.snapshot)
+      // The report stands without the cache; the next one computes the day again.
+      .catch((error: unknown) =>
+        this.logger.warn(`The aging of organization ${orgId} on ${key.day} was not cached: ${String(error)}`),
+      );
+    return { cells: result.cells, computed: true };
   }
 
-  /** Each customer's collector and subsidiary, when the grouping needs them. */
   /** Each customer's collector and subsidiary, when the grouping needs them. */
   private async customerGroupings(
     orgId: string,
