@@ -73,7 +73,7 @@ export class AppConfig {
   readonly oauth: OAuthConfig;
   readonly loginThrottle: LoginThrottleConfig;
   readonly mcp: McpConfig;
-  /** Minutes between fillings of the KPI totals cache; 0: never (docs/adr/0014). */
+  /** Minutes between fillings of the caches of past days; 0: never (docs/adr/0014). */
   readonly reportCacheWarmMinutes: number;
 
   constructor(env: EnvironmentVariables) {

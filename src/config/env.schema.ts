@@ -287,8 +287,8 @@ export class EnvironmentVariables {
   MCP_TOOL_CALLS_PER_MINUTE = 300;
 
   /**
-   * Every this many minutes each replica fills the KPI totals cache of every organization for the
-   * last 92 days and 25 month ends (docs/adr/0014); 0 turns it off.
+   * Every this many minutes a replica fills the caches of past days of every organization: KPI
+   * totals of the last 92 days and 25 month ends, aging of the last 13 (docs/adr/0014); 0: never.
    */
   @Transform(toInt)
   @IsInt()

@@ -52,6 +52,16 @@ export const agingCellsCache = {
     };
   },
 
+  /** Whether the day is cached, without reading its cells. */
+  async has(q: ReportQuery, orgId: string, key: AgingCellsKey): Promise<boolean> {
+    const rows = await q<unknown>(
+      `SELECT 1 FROM aging_day_cells
+        WHERE org_id = $1 AND day = $2 AND basis = $3 AND bucket_edges = $4::int[]`,
+      [orgId, key.day, key.basis, key.edges],
+    );
+    return rows.length > 0;
+  },
+
   /** Stores cells computed in `snapshot`, unless a write has changed the day since. */
   async store(
     ds: DataSource,
