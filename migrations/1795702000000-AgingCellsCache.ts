@@ -111,7 +111,7 @@ export class AgingCellsCache1795702000000 implements MigrationInterface {
         day date NOT NULL,
         basis text NOT NULL,
         bucket_edges integer[] NOT NULL,
-        cells jsonb NOT NULL,
+        cells json NOT NULL,
         computed_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (org_id, day, basis, bucket_edges))`);
     await queryRunner.query(`

