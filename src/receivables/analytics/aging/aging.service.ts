@@ -116,6 +116,9 @@ export interface AgingReport {
 
 const NO_KEY = '00000000-0000-0000-0000-000000000000';
 
+/** A grouping key that reads a column of the customer (`c.…`): the SQL joins customers for it. */
+const OVER_CUSTOMER = /\bc\./;
+
 /** Accumulates bucket cells, per currency and converted into the base currency. */
 class AmountsAccumulator {
   readonly byCurrency = new Map<string, AgingAmounts>();
@@ -470,7 +473,7 @@ export class AgingService implements BeforeApplicationShutdown {
     const placeholders = { org: '$1', asOf: '$2', customer: oneCustomer ? '$4' : undefined };
     const ageFrom = key.basis === 'due_date' ? 'oi.due_date' : 'oi.issue_date';
     const names = Object.keys(keys);
-    const joinsCustomer = Object.values(keys).some((expr) => expr.includes('c.'));
+    const joinsCustomer = Object.values(keys).some((expr) => OVER_CUSTOMER.test(expr));
     return `WITH open_invoice AS (${openInvoicesAsOfSql(placeholders)})
        SELECT ${names.map((n) => `cell."${n}"::text AS "${n}"`).join(', ')},
               cell.currency, cell.bucket, cell.amount, cell."invoiceCount"
@@ -501,7 +504,7 @@ export class AgingService implements BeforeApplicationShutdown {
    */
   private creditCellsSql(key: string, alias: string, oneCustomer: boolean): string {
     const placeholders = { org: '$1', asOf: '$2', customer: oneCustomer ? '$3' : undefined };
-    const customerJoin = key.includes('c.')
+    const customerJoin = OVER_CUSTOMER.test(key)
       ? 'LEFT JOIN customers c ON c.org_id = $1 AND c.id = x.customer_id'
       : '';
     return `WITH cash AS (${unappliedCashAsOfSql(placeholders)}),
