@@ -21,9 +21,10 @@ export interface ComputedDays {
 
 /**
  * Receivable totals per day (up to today), cached in receivable_day_totals (docs/adr/0013). A
- * day's totals depend only on rows dated by that day; triggers on invoices and on payment and credit
- * applications delete the cached days a write changes, whatever its date, so a cached day is always
- * what recomputing it would give.
+ * day's totals depend only on rows dated by that day; triggers on the tables receivables are made
+ * of (invoices, payment and credit applications, and since ADR 0015 payments and credit memos)
+ * delete the cached days a write changes, whatever its date, so a cached day is always what
+ * recomputing it would give.
  */
 export const receivableTotalsCache = {
   /**
