@@ -358,6 +358,43 @@ describe('demo data', () => {
       await runner.release();
     }
   });
+  it('lets a whole organization be deleted, every row of every table, and nothing of the other', async () => {
+    const runner = second.dataSource.createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction();
+    const query = async <Row>(sql: string, parameters: unknown[]): Promise<Row[]> =>
+      (await runner.query(sql, parameters)) as Row[];
+    const orgId = async (name: string) =>
+      (await query<{ id: string }>('SELECT id FROM organizations WHERE name = $1', [name]))[0].id;
+    const rowsOf = async (org: string) => {
+      const counts: Record<string, number> = {};
+      for (const table of TABLES.filter((t) => t !== 'organizations' && t !== 'users')) {
+        const [row] = await query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM "${table}" WHERE org_id = $1`,
+          [org],
+        );
+        counts[table] = row.n;
+      }
+      return counts;
+    };
+    try {
+      const globex = await orgId(DEMO_ORGANIZATIONS.globex.name);
+      const acme = await orgId(DEMO_ORGANIZATIONS.acme.name);
+      const acmeBefore = await rowsOf(acme);
+      assert.ok((await rowsOf(globex)).promise_invoices > 0, 'the books have promises to pay');
+
+      await query('DELETE FROM organizations WHERE id = $1', [globex]);
+      assert.deepEqual(
+        Object.entries(await rowsOf(globex)).filter(([, n]) => n > 0),
+        [],
+        'rows of the deleted organization left behind',
+      );
+      assert.deepEqual(await rowsOf(acme), acmeBefore);
+    } finally {
+      await runner.rollbackTransaction();
+      await runner.release();
+    }
+  });
 });
 
 describe('demo data with the scale option', () => {

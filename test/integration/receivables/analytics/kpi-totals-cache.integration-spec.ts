@@ -162,12 +162,13 @@ describe('KPI receivable totals cache', () => {
     assert.deepEqual(left, [{ fromDay: '2026-05-03' }]);
   });
 
-  it('lets an organization with cached totals, flags and applications be deleted whole', async () => {
+  it('lets an organization with cached totals, flags, applications and promises be deleted whole', async () => {
     const doomed = await Books.create(db.dataSource, { name: 'Doomed' });
     const customer = await doomed.customer();
     const invoice = await doomed.invoice(customer, 50_000, '2026-02-01');
     await doomed.pay(invoice, 10_000, '2026-03-05');
     await doomed.dispute(invoice);
+    await doomed.promise(customer, [invoice], '2026-04-01');
     await service.kpis(doomed.orgId, march);
     assert.deepEqual(await cachedDays(doomed.orgId), ['2026-02-28', '2026-03-31']);
 
