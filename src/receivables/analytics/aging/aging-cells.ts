@@ -4,39 +4,6 @@
  * subsidiary needs no invalidation.
  */
 
-/** Open invoice balances of one customer, invoice subsidiary, currency and bucket. */
-export interface CustomerBucketCell {
-  customerId: string;
-  /** The invoice's own subsidiary; null: the customer's. */
-  subsidiaryId: string | null;
-  currency: string;
-  bucket: number;
-  amount: number;
-  invoiceCount: number;
-}
-
-/** Unapplied cash (customerId null: unidentified cash) or unused credit of one customer and currency. */
-export interface CustomerCreditCell {
-  kind: 'cash' | 'credit_memo';
-  customerId: string | null;
-  currency: string;
-  amount: number;
-  count: number;
-  oldestDate: string | null;
-}
-
-/** An aging at the end of a day, at the grain of a customer: any grouping is built from it. */
-export interface AgingCells {
-  buckets: CustomerBucketCell[];
-  credits: CustomerCreditCell[];
-}
-
-/** What the grouping of a customer's cells needs to know about the customer. */
-export interface CustomerGrouping {
-  collectorUserId: string | null;
-  subsidiaryId: string | null;
-}
-
 /** Bucket amounts of one group, currency and bucket: what the report accumulates. */
 export interface BucketRow {
   groupKey: string | null;
@@ -56,7 +23,28 @@ export interface CreditRow {
   oldestDate: string | null;
 }
 
-export type CellGrouping = 'none' | 'customer' | 'collector' | 'subsidiary' | 'currency';
+/** Open invoice balances of one customer, invoice subsidiary (null: the customer's), currency and bucket. */
+export type CustomerBucketCell = Omit<BucketRow, 'groupKey'> & {
+  customerId: string;
+  subsidiaryId: string | null;
+};
+
+/** Unapplied cash (customerId null: unidentified cash) or unused credit of one customer and currency. */
+export type CustomerCreditCell = Omit<CreditRow, 'groupKey'> & { customerId: string | null };
+
+/** An aging at the end of a day, at the grain of a customer: any grouping is built from it. */
+export interface AgingCells {
+  buckets: CustomerBucketCell[];
+  credits: CustomerCreditCell[];
+}
+
+/** What the grouping of a customer's cells needs to know about the customer. */
+export interface CustomerGrouping {
+  collectorUserId: string | null;
+  subsidiaryId: string | null;
+}
+
+export type AgingGroupBy = 'none' | 'customer' | 'collector' | 'subsidiary' | 'currency';
 
 /**
  * The cells summed per group, currency and bucket, exactly as the SQL grouping of a live report
@@ -65,7 +53,7 @@ export type CellGrouping = 'none' | 'customer' | 'collector' | 'subsidiary' | 'c
  */
 export function groupCells(
   cells: AgingCells,
-  groupBy: CellGrouping,
+  groupBy: AgingGroupBy,
   customers: ReadonlyMap<string, CustomerGrouping>,
 ): { bucketRows: BucketRow[]; creditRows: CreditRow[] } {
   const customerKey = (customerId: string | null): string | null => {

@@ -29,13 +29,13 @@ import type {
   CreditRow,
   CustomerBucketCell,
   CustomerCreditCell,
-  CellGrouping,
+  AgingGroupBy,
   CustomerGrouping,
 } from './aging-cells';
 import { agingCellsCache } from './aging-cells-cache';
 import type { AgingCellsKey } from './aging-cells-cache';
 
-export type AgingGroupBy = CellGrouping;
+export type { AgingGroupBy } from './aging-cells';
 export const AGING_GROUP_BYS: readonly AgingGroupBy[] = [
   'none',
   'customer',
@@ -210,7 +210,8 @@ export class AgingService implements BeforeApplicationShutdown {
 
   async aging(orgId: string, query: AgingQuery = {}): Promise<AgingReport> {
     const settings = await this.orgSettings.load(orgId);
-    const asOf = resolveAsOf(query.asOf, todayIn(settings.timeZone));
+    const today = todayIn(settings.timeZone);
+    const asOf = resolveAsOf(query.asOf, today);
     const basis = resolveChoice(query.basis, 'basis', AGING_BASES, settings.agingBasis);
     const bucketEdges = resolveBucketEdges(query.bucketEdges, settings.agingBucketEdges);
     const groupBy = resolveChoice(query.groupBy, 'groupBy', AGING_GROUP_BYS, 'none');
@@ -225,7 +226,7 @@ export class AgingService implements BeforeApplicationShutdown {
     // write, and one customer's is cheap to compute.
     const key = { day: asOf, basis, edges: bucketEdges };
     const { bucketRows, creditRows } =
-      asOf < todayIn(settings.timeZone) && customerId === undefined
+      asOf < today && customerId === undefined
         ? await this.pastDayRows(orgId, key, groupBy)
         : await runReportQueries(this.dataSource, (q) => this.liveRows(q, orgId, key, groupBy, customerId));
     const currencies = [...bucketRows.map((r) => r.currency), ...creditRows.map((r) => r.currency)];
@@ -325,7 +326,7 @@ export class AgingService implements BeforeApplicationShutdown {
    */
   private fillInBackground(orgId: string, key: AgingCellsKey): void {
     if (this.filling !== undefined) return;
-    this.filling = this.fillPastDay(orgId, key, () => Promise.resolve(true))
+    this.filling = this.fillPastDay(orgId, key)
       .then(
         () => undefined,
         (error: unknown) =>
@@ -346,36 +347,23 @@ export class AgingService implements BeforeApplicationShutdown {
   }
 
   /**
-   * For the cache warmer: computes and stores the day unless it is cached. `claim` runs first in
-   * the report's transaction; when it declines, nothing is done.
+   * Computes and stores the day unless it is cached (the background fill above, and the cache
+   * warmer). `claim`, if given, runs first in the report's transaction; when it declines, nothing
+   * is done.
    */
   async fillPastDay(
     orgId: string,
     key: AgingCellsKey,
-    claim: (q: ReportQuery) => Promise<boolean>,
+    claim?: (q: ReportQuery) => Promise<boolean>,
   ): Promise<'cached' | 'computed' | 'declined'> {
     const result = await runReportQueries(this.dataSource, async (q) => {
-      if (!(await claim(q))) return 'declined';
+      if (claim && !(await claim(q))) return 'declined';
       if (await agingCellsCache.has(q, orgId, key)) return 'cached';
-      return { cells: await this.computeCells(q, orgId, key, undefined), snapshot: await reportSnapshot(q) };
+      return { cells: await this.computeCells(q, orgId, key), snapshot: await reportSnapshot(q) };
     });
     if (typeof result === 'string') return result;
-    await this.storeCells(orgId, key, result.cells, result.snapshot);
+    await agingCellsCache.store(this.dataSource, orgId, key, result.cells, result.snapshot);
     return 'computed';
-  }
-
-  private async storeCells(
-    orgId: string,
-    key: AgingCellsKey,
-    cells: AgingCells,
-    snapshot: string,
-  ): Promise<void> {
-    await agingCellsCache
-      .store(this.dataSource, orgId, key, cells, snapshot)
-      // The report stands without the cache; the next one computes the day again.
-      .catch((error: unknown) =>
-        this.logger.warn(`The aging of organization ${orgId} on ${key.day} was not cached: ${String(error)}`),
-      );
   }
 
   /** Each customer's collector and subsidiary, when the grouping needs them. */
@@ -430,32 +418,18 @@ export class AgingService implements BeforeApplicationShutdown {
     };
   }
 
-  private async computeCells(
-    q: ReportQuery,
-    orgId: string,
-    key: AgingCellsKey,
-    customerId: string | undefined,
-  ): Promise<AgingCells> {
+  /** The whole organization's aging of the day at the grain of a customer. */
+  private async computeCells(q: ReportQuery, orgId: string, key: AgingCellsKey): Promise<AgingCells> {
     return {
-      buckets: await this.customerBucketCells(q, orgId, key, customerId),
-      credits: await this.customerCreditCells(q, orgId, key.day, customerId),
-    };
-  }
-
-  private async customerBucketCells(
-    q: ReportQuery,
-    orgId: string,
-    key: AgingCellsKey,
-    customerId: string | undefined,
-  ): Promise<CustomerBucketCell[]> {
-    return q<CustomerBucketCell>(
-      this.bucketCellsSql(
-        key,
-        { customerId: 'oi.customer_id', subsidiaryId: 'oi.subsidiary_id' },
-        customerId !== undefined,
+      buckets: await q<CustomerBucketCell>(
+        this.bucketCellsSql(key, { customerId: 'oi.customer_id', subsidiaryId: 'oi.subsidiary_id' }, false),
+        this.bucketCellsParams(orgId, key, undefined),
       ),
-      this.bucketCellsParams(orgId, key, customerId),
-    );
+      credits: await q<CustomerCreditCell>(this.creditCellsSql('x.customer_id', 'customerId', false), [
+        orgId,
+        key.day,
+      ]),
+    };
   }
 
   /** $1 organization, $2 the day, $3 bucket lower bounds, $4 the customer if only one. */
@@ -483,18 +457,6 @@ export class AgingService implements BeforeApplicationShutdown {
                  FROM open_invoice oi
                  ${joinsCustomer ? 'JOIN customers c ON c.org_id = $1 AND c.id = oi.customer_id' : ''}
                 GROUP BY ${names.map((_, i) => i + 1).join(', ')}, ${names.length + 1}, ${names.length + 2}) cell`;
-  }
-
-  private async customerCreditCells(
-    q: ReportQuery,
-    orgId: string,
-    asOf: string,
-    customerId: string | undefined,
-  ): Promise<CustomerCreditCell[]> {
-    return q<CustomerCreditCell>(
-      this.creditCellsSql('x.customer_id', 'customerId', customerId !== undefined),
-      customerId === undefined ? [orgId, asOf] : [orgId, asOf, customerId],
-    );
   }
 
   /**
