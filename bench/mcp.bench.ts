@@ -7,7 +7,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { performance } from 'node:perf_hooks';
+import { constants, performance, PerformanceObserver } from 'node:perf_hooks';
 import { Client as McpClient, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import { createMcpHandler, McpServer } from '@modelcontextprotocol/server';
@@ -18,12 +18,7 @@ import { runMigrations } from '../src/database/migrator';
 import { SCALE_ORGANIZATION } from '../src/demo-data/demo-logins';
 import { IdentityService } from '../src/identity/identity.service';
 import { PasswordHasher } from '../src/identity/password-hasher';
-import {
-  GET_INVOICE_TOOL,
-  getInvoiceResult,
-  SEARCH_INVOICES_TOOL,
-  searchInvoicesResult,
-} from '../src/mcp/tools/invoices.tools';
+import { GET_INVOICE_TOOL, SEARCH_INVOICES_TOOL } from '../src/mcp/tools/invoices.tools';
 import type { InvoiceDetail, InvoicePage } from '../src/receivables/invoices/invoice.queries';
 import { startServer } from '../src/server';
 import { newPkce, OAuthBrowser, signInAndApprove } from '../test/support/oauth-browser';
@@ -32,6 +27,9 @@ import { BENCH_DATABASE } from './queries.bench';
 import { isJobWorker, serveJobs, WorkerJobs } from './support/worker-jobs';
 import { printProfile, summarizeProfile } from './support/cpu-profile';
 import type { CpuProfile } from './support/cpu-profile';
+import { fixtureInvoice, fixtureSearch } from './support/fixture-answers';
+import type { Fixtures } from './support/fixture-answers';
+import { startMcpNestFloor } from './support/mcp-nest-floor';
 import { loadStats, ms, printTable, printTargets, rate } from './support/report';
 import type { LoadResult, LoadStats } from './support/report';
 
@@ -82,8 +80,8 @@ export interface McpBenchOptions {
   profileSeconds: number;
   /** The tools whose load is profiled (get_invoice by default). */
   profileTools: ToolName[];
-  /** Profile the bare server too, under the same loads. */
-  profileBare: boolean;
+  /** Profile the mcp-nest floor and the bare server too, under the same loads. */
+  profileBaselines: boolean;
   /** LOG_LEVEL of the whole stack (its output goes to /dev/null). */
   logLevel: string;
   /** Where the profiles are written (kept); a temporary directory by default. */
@@ -235,13 +233,6 @@ interface BareSettings {
   fixturesFile: string;
 }
 
-interface Fixtures {
-  /** get_invoice's detail by invoice id, as the whole stack answered it. */
-  invoices: Record<string, InvoiceDetail>;
-  /** search_invoices' first page (view "full") by customer id, as the whole stack answered it. */
-  pages: Record<string, InvoicePage>;
-}
-
 type ControlMessage =
   | { kind: 'gc' }
   | { kind: 'profile-start' }
@@ -253,12 +244,44 @@ interface ProcessStats {
   memory: NodeJS.MemoryUsage;
   /** Event-loop utilization since the previous `stats` (the service's only JavaScript thread). */
   busy: number;
+  /** Garbage-collection pauses since the previous `stats`. */
+  gc: GcPauses;
+}
+
+interface GcPauses {
+  /** Mark-compact collections (the ones that stop the thread longest). */
+  major: number;
+  /** Time the main thread spent paused in any collection, ms. */
+  totalMs: number;
+  /** The longest single pause, ms. */
+  maxMs: number;
+}
+
+/** Sums the process's GC pauses (perf_hooks "gc" entries) until `take` reads and resets them. */
+function watchGcPauses(): { take(): GcPauses } {
+  let pauses: GcPauses = { major: 0, totalMs: 0, maxMs: 0 };
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const kind = (entry as unknown as { detail?: { kind?: number } }).detail?.kind;
+      if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) pauses.major++;
+      pauses.totalMs += entry.duration;
+      pauses.maxMs = Math.max(pauses.maxMs, entry.duration);
+    }
+  }).observe({ entryTypes: ['gc'] });
+  return {
+    take() {
+      const taken = pauses;
+      pauses = { major: 0, totalMs: 0, maxMs: 0 };
+      return taken;
+    },
+  };
 }
 
 /** Answers the orchestrator's control messages: stats, profiling, stop. */
 function serveControl(stop: () => Promise<void>): void {
   let session: Session | undefined;
   let elu = performance.eventLoopUtilization();
+  const gc = watchGcPauses();
   const post = <T>(method: string): Promise<T> =>
     new Promise((resolve, reject) =>
       session!.post(method, (error, result) => (error ? reject(error) : resolve(result as T))),
@@ -271,7 +294,7 @@ function serveControl(stop: () => Promise<void>): void {
         case 'stats': {
           const busy = performance.eventLoopUtilization(elu).utilization;
           elu = performance.eventLoopUtilization();
-          process.send!({ kind: 'stats', memory: process.memoryUsage(), busy });
+          process.send!({ kind: 'stats', memory: process.memoryUsage(), busy, gc: gc.take() });
           return;
         }
         case 'gc': {
@@ -333,10 +356,6 @@ async function serveWholeStack(settings: ServiceSettings): Promise<void> {
  */
 async function serveBare(settings: BareSettings): Promise<void> {
   const fixtures = JSON.parse(readFileSync(settings.fixturesFile, 'utf8')) as Fixtures;
-  const notFound = (what: string) => ({
-    content: [{ type: 'text' as const, text: `${what} was not fetched for the bench.` }],
-    isError: true,
-  });
   const factory = (): McpServer => {
     const server = new McpServer(
       { name: 'bare-sdk-bench', version: '1.0.0' },
@@ -350,10 +369,7 @@ async function serveBare(settings: BareSettings): Promise<void> {
         outputSchema: GET_INVOICE_TOOL.outputSchema,
         annotations: GET_INVOICE_TOOL.annotations,
       },
-      (input) => {
-        const detail = input.invoiceId === undefined ? undefined : fixtures.invoices[input.invoiceId];
-        return detail ? { ...getInvoiceResult(detail) } : notFound(`Invoice ${input.invoiceId}`);
-      },
+      (input) => fixtureInvoice(fixtures, input),
     );
     server.registerTool(
       SEARCH_INVOICES_TOOL.name,
@@ -363,10 +379,7 @@ async function serveBare(settings: BareSettings): Promise<void> {
         outputSchema: SEARCH_INVOICES_TOOL.outputSchema,
         annotations: SEARCH_INVOICES_TOOL.annotations,
       },
-      (input) => {
-        const page = fixtures.pages[input.customerIds?.[0] ?? ''];
-        return page ? { ...searchInvoicesResult(page, input.view) } : notFound('That customer');
-      },
+      (input) => fixtureSearch(fixtures, input),
     );
     return server;
   };
@@ -386,6 +399,16 @@ async function serveBare(settings: BareSettings): Promise<void> {
   process.send!({ kind: 'ready', url: `http://127.0.0.1:${settings.port}` });
 }
 
+/** The framework floor (bench/support/mcp-nest-floor.ts), answering from the same fixtures. */
+async function serveFloor(settings: BareSettings): Promise<void> {
+  const fixtures = JSON.parse(readFileSync(settings.fixturesFile, 'utf8')) as Fixtures;
+  const floor = await startMcpNestFloor(fixtures, settings.port);
+  serveControl(() => floor.close());
+  process.send!({ kind: 'ready', url: floor.url });
+}
+
+type ServerRole = 'service' | 'floor' | 'bare';
+
 /** A child process running one of the servers, with its control channel. */
 class ServerProcess {
   private constructor(
@@ -394,7 +417,7 @@ class ServerProcess {
   ) {}
 
   static async start(
-    role: 'service' | 'bare',
+    role: ServerRole,
     settings: ServiceSettings | BareSettings,
     nodeOptions: string[] = [],
   ): Promise<ServerProcess> {
@@ -547,6 +570,7 @@ interface RunFigures {
   /** Largest RSS of the server process during the run, bytes. */
   maxRss: number;
   busy: number;
+  gc: GcPauses;
   heapUsed: number;
   load: number;
   /** CPU time of the server process (every thread) per answered request, ms. */
@@ -823,6 +847,7 @@ async function measure(
     stats,
     maxRss,
     busy: after.busy,
+    gc: after.gc,
     heapUsed: after.memory.heapUsed,
     load,
     cpuPerRequest: cpu / answered,
@@ -830,18 +855,31 @@ async function measure(
   };
 }
 
-interface ScenarioResult {
+/** One scenario's figures on each server. */
+interface ServerFigures {
+  whole: RunFigures;
+  /** The framework floor: Nest + Express + mcp-nest answering from memory. */
+  floor: RunFigures;
+  bare: RunFigures;
+}
+
+interface ScenarioResult extends ServerFigures {
   round: number;
   scenario: Scenario;
-  whole: RunFigures;
-  bare: RunFigures;
   /** The same scenario paced at options.pacedRate (when not 0). */
-  paced?: { whole: RunFigures; bare: RunFigures };
+  paced?: ServerFigures;
 }
+
+const SERVER_LABEL: Record<keyof ServerFigures, string> = {
+  whole: 'whole stack',
+  floor: 'mcp-nest floor',
+  bare: 'bare SDK',
+};
+const SERVERS = Object.keys(SERVER_LABEL) as (keyof ServerFigures)[];
 
 function printRound(round: number, results: ScenarioResult[], options: McpBenchOptions): void {
   console.log(
-    `\nRound ${round}: tools/call at ${options.connections} connections, ${options.seconds} s per run; whole stack vs bare SDK server (ms; busy = event-loop utilization of the server's main thread; CPU/req = CPU time of the server process, DB CPU/req = of the PostgreSQL backends serving it, per request; RSS MB = largest while loaded; load = 1-min load average at start)`,
+    `\nRound ${round}: tools/call at ${options.connections} connections, ${options.seconds} s per run; whole stack and mcp-nest floor vs bare SDK server (ms; busy = event-loop utilization of the server's main thread; CPU/req = CPU time of the server process, DB CPU/req = of the PostgreSQL backends serving it, per request; RSS MB = largest while loaded; load = 1-min load average at start)`,
   );
   printTable(
     [
@@ -860,46 +898,41 @@ function printRound(round: number, results: ScenarioResult[], options: McpBenchO
       'load',
       'ratio',
     ],
-    results.flatMap(({ scenario, whole, bare }) => {
-      const [wholeRow, bareRow] = serverRows(scenario.label, whole, bare, (f) => [
+    results.flatMap((result) =>
+      serverRows(result.scenario.label, result, (f, server) => [
         ...latencyCells(f),
         ms(f.cpuPerRequest),
         ms(f.dbCpuPerRequest),
         mb(f.maxRss),
         mb(f.heapUsed),
         f.load.toFixed(2),
-      ]);
-      return [
-        [...wholeRow, `${(whole.stats.perSecond / bare.stats.perSecond).toFixed(2)}×`],
-        [...bareRow, ''],
-      ];
-    }),
+        server === 'bare' ? '' : `${(f.stats.perSecond / result.bare.stats.perSecond).toFixed(2)}×`,
+      ]),
+    ),
     2,
   );
-  for (const { scenario, whole, bare } of results) {
-    for (const [server, f] of [
-      ['whole stack', whole],
-      ['bare SDK', bare],
-    ] as const) {
-      if (f.stats.errors > 0)
+  for (const result of results) {
+    for (const server of SERVERS) {
+      const { stats } = result[server];
+      if (stats.errors > 0)
         console.log(
-          `  ${scenario.label}, ${server}: ${f.stats.errors} errors, e.g. ${f.stats.errorSamples.join(' | ')}`,
+          `  ${result.scenario.label}, ${SERVER_LABEL[server]}: ${stats.errors} errors, e.g. ${stats.errorSamples.join(' | ')}`,
         );
     }
   }
 }
 
-/** The two rows of a scenario, whole stack first; `cells` gives each server's figures. */
+/** A scenario's rows, one per server (whole stack first); `cells` gives each server's figures. */
 function serverRows(
   label: string,
-  whole: RunFigures,
-  bare: RunFigures,
-  cells: (f: RunFigures) => string[],
-): [string[], string[]] {
-  return [
-    [label, 'whole stack', ...cells(whole)],
-    ['', 'bare SDK', ...cells(bare)],
-  ];
+  figures: ServerFigures,
+  cells: (f: RunFigures, server: keyof ServerFigures) => string[],
+): string[][] {
+  return SERVERS.map((server, i) => [
+    i === 0 ? label : '',
+    SERVER_LABEL[server],
+    ...cells(figures[server], server),
+  ]);
 }
 
 /** req/s, p50, p95, p99, errors and event-loop busy share of one run. */
@@ -917,12 +950,31 @@ function latencyCells(f: RunFigures): string[] {
 /** Latency below saturation: both servers paced at the same request rate. */
 function printPaced(round: number, results: ScenarioResult[], options: McpBenchOptions): void {
   console.log(
-    `\nRound ${round}, paced: ${options.pacedRate} requests/s over ${options.connections} connections, ${options.seconds} s per run (ms from when each request was due)`,
+    `\nRound ${round}, paced: ${options.pacedRate} requests/s over ${options.connections} connections, ${options.seconds} s per run (ms from when each request was due; GC ms = main-thread time paused in garbage collection during the run, longest GC = its longest single pause)`,
   );
   printTable(
-    ['scenario', 'server', 'req/s', 'p50', 'p95', 'p99', 'errors', 'busy', 'RSS MB'],
+    [
+      'scenario',
+      'server',
+      'req/s',
+      'p50',
+      'p95',
+      'p99',
+      'errors',
+      'busy',
+      'RSS MB',
+      'GC ms',
+      'major GCs',
+      'longest GC',
+    ],
     results.flatMap(({ scenario, paced }) =>
-      serverRows(scenario.label, paced!.whole, paced!.bare, (f) => [...latencyCells(f), mb(f.maxRss)]),
+      serverRows(scenario.label, paced!, (f) => [
+        ...latencyCells(f),
+        mb(f.maxRss),
+        ms(f.gc.totalMs),
+        String(f.gc.major),
+        ms(f.gc.maxMs),
+      ]),
     ),
     2,
   );
@@ -950,6 +1002,7 @@ export async function runMcpBench(options: McpBenchOptions): Promise<boolean> {
     options.serviceNodeOptions,
   );
   let bare: ServerProcess | undefined;
+  let floor: ServerProcess | undefined;
   const generator: LoadGenerator = new WorkerJobs(__filename, LOAD_WORKER_ROLE);
   const database = await DatabaseCpu.open(options.databaseUrl);
   try {
@@ -982,46 +1035,31 @@ export async function runMcpBench(options: McpBenchOptions): Promise<boolean> {
       `Fetched the bare server's answers through the whole stack in ${((performance.now() - fetchStarted) / 1000).toFixed(1)} s.`,
     );
     bare = await ServerProcess.start('bare', { port: await freePort(), fixturesFile });
+    floor = await ServerProcess.start('floor', { port: await freePort(), fixturesFile });
     const list = scenarios(templates, token, data);
 
-    // Warm-up (JIT, pool connections, caches): every scenario on both servers, not reported.
+    // Warm-up (JIT, pool connections, caches): every scenario on every server, not reported.
     for (const scenario of list) {
-      await measure(generator, bare, scenario, options, WARMUP_MS);
-      await measure(generator, service, scenario, options, WARMUP_MS);
+      for (const server of [bare, floor, service])
+        await measure(generator, server, scenario, options, WARMUP_MS);
     }
 
     const results: ScenarioResult[] = [];
     for (let round = 1; round <= options.rounds; round++) {
       const roundResults: ScenarioResult[] = [];
-      for (const scenario of list) {
-        // Bare then whole, back to back, so both see the same machine.
-        const bareFigures = await measure(generator, bare, scenario, options, options.seconds * 1000);
-        const wholeFigures = await measure(
-          generator,
-          service,
-          scenario,
-          options,
-          options.seconds * 1000,
-          database,
-        );
-        roundResults.push({ round, scenario, whole: wholeFigures, bare: bareFigures });
-      }
+      // Bare, floor, then whole, back to back, so all three see the same machine.
+      const measureAll = async (scenario: Scenario, ratePerSecond?: number): Promise<ServerFigures> => {
+        const run = (server: ServerProcess, db?: DatabaseCpu) =>
+          measure(generator, server, scenario, options, options.seconds * 1000, db, ratePerSecond);
+        const bareFigures = await run(bare!);
+        const floorFigures = await run(floor!);
+        return { bare: bareFigures, floor: floorFigures, whole: await run(service, database) };
+      };
+      for (const scenario of list) roundResults.push({ round, scenario, ...(await measureAll(scenario)) });
       printRound(round, roundResults, options);
       if (options.pacedRate > 0) {
-        for (const result of roundResults) {
-          const run = (server: ServerProcess, database?: DatabaseCpu) =>
-            measure(
-              generator,
-              server,
-              result.scenario,
-              options,
-              options.seconds * 1000,
-              database,
-              options.pacedRate,
-            );
-          const pacedBare = await run(bare);
-          result.paced = { bare: pacedBare, whole: await run(service, database) };
-        }
+        for (const result of roundResults)
+          result.paced = await measureAll(result.scenario, options.pacedRate);
         printPaced(round, roundResults, options);
       }
       results.push(...roundResults);
@@ -1029,17 +1067,13 @@ export async function runMcpBench(options: McpBenchOptions): Promise<boolean> {
 
     // ---- CPU profile of the whole stack under get_invoice load (and whatever else was asked for)
     if (options.profileSeconds > 0) {
-      const profiled = options.profileBare
-        ? (['whole stack', 'bare SDK'] as const)
-        : (['whole stack'] as const);
+      const processes: Record<keyof ServerFigures, ServerProcess> = { whole: service, floor, bare };
+      const profiled = options.profileBaselines ? SERVERS : (['whole'] as const);
       for (const [tool, era] of options.profileTools.flatMap((t) => ERAS.map((e) => [t, e] as const))) {
         for (const which of profiled) {
-          const server = which === 'whole stack' ? service : bare;
+          const server = processes[which];
           const scenario = list.find((s) => s.tool === tool && s.era === era)!;
-          const file = join(
-            profileDir,
-            `mcp-bench-${which === 'whole stack' ? 'whole' : 'bare'}-${tool}-${era}-${process.pid}.cpuprofile`,
-          );
+          const file = join(profileDir, `mcp-bench-${which}-${tool}-${era}-${process.pid}.cpuprofile`);
           const retainedBefore = await server.collect();
           const before = await server.stats();
           await server.startProfile();
@@ -1049,12 +1083,12 @@ export async function runMcpBench(options: McpBenchOptions): Promise<boolean> {
             scenario,
             options,
             options.profileSeconds * 1000,
-            which === 'whole stack' ? database : undefined,
+            which === 'whole' ? database : undefined,
           );
           await server.stopProfile(file);
           const summary = summarizeProfile(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile);
           printProfile(
-            `${which}, ${tool} ${ERA_LABEL[era]}, ${options.profileSeconds} s (${rate(figures.stats.perSecond)} req/s under the profiler; CPU per request: server process ${ms(figures.cpuPerRequest)} ms, PostgreSQL ${figures.dbCpuPerRequest === undefined ? '—' : ms(figures.dbCpuPerRequest)} ms)`,
+            `${SERVER_LABEL[which]}, ${tool} ${ERA_LABEL[era]}, ${options.profileSeconds} s (${rate(figures.stats.perSecond)} req/s under the profiler; CPU per request: server process ${ms(figures.cpuPerRequest)} ms, PostgreSQL ${figures.dbCpuPerRequest === undefined ? '—' : ms(figures.dbCpuPerRequest)} ms)`,
             summary,
             figures.busy * options.profileSeconds * 1000,
             figures.stats.n,
@@ -1109,6 +1143,7 @@ export async function runMcpBench(options: McpBenchOptions): Promise<boolean> {
     await generator.close();
     await database?.close();
     await bare?.stop();
+    await floor?.stop();
     await service.stop();
     rmSync(join(workDir, 'fixtures.json'), { force: true });
     if (!options.profileDir && options.profileSeconds === 0)
@@ -1130,7 +1165,7 @@ export function parseMcpBenchArguments(argv: string[]): Omit<McpBenchOptions, 'd
     rounds: 1,
     profileSeconds: 10,
     profileTools: ['get_invoice'],
-    profileBare: false,
+    profileBaselines: false,
     logLevel: 'info',
     serviceNodeOptions: CHART_NODE_OPTIONS,
     pacedRate: 100,
@@ -1161,8 +1196,8 @@ export function parseMcpBenchArguments(argv: string[]): Omit<McpBenchOptions, 'd
         });
         i++;
         break;
-      case '--profile-bare':
-        options.profileBare = true;
+      case '--profile-baselines':
+        options.profileBaselines = true;
         break;
       case '--service-node-options':
         options.serviceNodeOptions = value.split(' ').filter((o) => o !== '');
@@ -1182,7 +1217,7 @@ export function parseMcpBenchArguments(argv: string[]): Omit<McpBenchOptions, 'd
         break;
       default:
         throw new Error(
-          `Unknown argument ${argv[i]}; use --seconds N, --connections N, --rounds N, --profile-seconds N (0: none), --profile-tools get_invoice,search_invoices, --profile-bare, --profile-dir DIR, --log-level LEVEL, --paced-rate N (0: none), --service-node-options "--max-old-space-size=…" (default: the chart's, ${CHART_NODE_OPTIONS.join(' ')}).`,
+          `Unknown argument ${argv[i]}; use --seconds N, --connections N, --rounds N, --profile-seconds N (0: none), --profile-tools get_invoice,search_invoices, --profile-baselines, --profile-dir DIR, --log-level LEVEL, --paced-rate N (0: none), --service-node-options "--max-old-space-size=…" (default: the chart's, ${CHART_NODE_OPTIONS.join(' ')}).`,
         );
     }
   }
@@ -1216,10 +1251,11 @@ const role = process.env[ROLE_ENV];
 if (isJobWorker(LOAD_WORKER_ROLE)) {
   // This same file, loaded again as the load generator's worker thread.
   serveJobs(runLoad);
-} else if (role === 'service' || role === 'bare') {
-  // This same file, forked as one of the two servers.
+} else if (role === 'service' || role === 'floor' || role === 'bare') {
+  // This same file, forked as one of the three servers.
   const settings = JSON.parse(process.env[SETTINGS_ENV] ?? '{}') as ServiceSettings & BareSettings;
-  (role === 'service' ? serveWholeStack(settings) : serveBare(settings)).catch((error: unknown) => {
+  const serve = { service: serveWholeStack, floor: serveFloor, bare: serveBare }[role];
+  serve(settings).catch((error: unknown) => {
     console.error(error);
     process.exit(1);
   });
