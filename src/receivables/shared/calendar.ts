@@ -41,23 +41,39 @@ export function addMonths(date: string, months: number): string {
 }
 
 /**
- * One formatter per time zone: building an Intl.DateTimeFormat costs far more than formatting with
- * it, and every read pays for "today" (bench/README.md, MCP).
+ * Per time zone: one formatter (building an Intl.DateTimeFormat costs far more than formatting with
+ * it) and the last day it gave. Every read pays for "today" (bench/README.md, MCP).
  */
-const dayFormats = new Map<string, Intl.DateTimeFormat>();
+interface ZoneDay {
+  format: Intl.DateTimeFormat;
+  /** The UTC minute (ms since the epoch / 60,000) `day` was formatted for. */
+  minute: number;
+  day: string;
+}
+const zoneDays = new Map<string, ZoneDay>();
 
 /** Today's date in an IANA time zone: what "today" means to the organization's AR team. */
 export function todayIn(timeZone: string, now: Date = new Date()): string {
-  let format = dayFormats.get(timeZone);
-  if (!format) {
+  let zone = zoneDays.get(timeZone);
+  if (!zone) {
     // en-CA formats as YYYY-MM-DD. An unknown zone throws here, as before, and is not remembered.
-    format = new Intl.DateTimeFormat('en-CA', {
+    const format = new Intl.DateTimeFormat('en-CA', {
       timeZone,
       year: 'numeric',
       month: '2-digit',
       day: '2-digit',
     });
-    if (dayFormats.size < 1000) dayFormats.set(timeZone, format);
+    zone = { format, minute: Number.NaN, day: '' };
+    if (zoneDays.size < 1000) zoneDays.set(timeZone, zone);
   }
-  return format.format(now);
+  // Since 1970 every zone's offset from UTC is a whole number of minutes, so its date can only
+  // change on a UTC minute: format once per minute. Earlier local mean times had odd seconds.
+  const time = now.getTime();
+  if (time < 0) return zone.format.format(now);
+  const minute = Math.floor(time / 60_000);
+  if (minute !== zone.minute) {
+    zone.day = zone.format.format(now);
+    zone.minute = minute;
+  }
+  return zone.day;
 }
