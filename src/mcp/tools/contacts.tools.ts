@@ -3,10 +3,11 @@ import { Tool, ToolScopes } from '@rekog/mcp-nest';
 import type { McpContext } from '@rekog/mcp-nest';
 import { z } from 'zod';
 import { CONTACT_SORTS, CustomerQueries } from '../../receivables/customers/customer.queries';
+import type { ContactRow } from '../../receivables/customers/customer.queries';
 import { principalOf } from '../principal';
 import { readOnly } from './shared/annotations';
 import { ArTools } from './shared/ar-tools.decorator';
-import { direction } from './shared/common-schemas';
+import { direction, id } from './shared/common-schemas';
 import { idList } from './shared/filter-schemas';
 import { pageArguments, pageFooter, pageOutput } from './shared/paging';
 import { toolResult } from './shared/tool-result';
@@ -48,6 +49,34 @@ const Contact = z.object({
 
 const SearchContactsOutput = z.object(pageOutput(Contact));
 
+function contactItem(c: ContactRow): z.infer<typeof Contact> {
+  return {
+    id: c.id,
+    customerId: c.customerId,
+    customerName: c.customerName,
+    name: c.name,
+    email: c.email,
+    phone: c.phone,
+    title: c.title,
+    isPrimary: c.isPrimary,
+    isBilling: c.isBilling,
+    optedOut: c.optedOut,
+  };
+}
+
+function contactLine(c: ContactRow): string {
+  const roles = [c.isPrimary ? 'primary' : '', c.isBilling ? 'billing' : '', c.optedOut ? 'opted out' : '']
+    .filter(Boolean)
+    .join(', ');
+  return (
+    `${c.name} (${c.id}) at ${c.customerName}` +
+    (c.title ? `, ${c.title}` : '') +
+    (c.email ? `, ${c.email}` : '') +
+    (c.phone ? `, ${c.phone}` : '') +
+    (roles ? ` [${roles}]` : '')
+  );
+}
+
 /** Customer contacts: who to call or email about an account. */
 @ArTools()
 export class ContactTools {
@@ -68,37 +97,26 @@ export class ContactTools {
   ): Promise<ToolResult<z.infer<typeof SearchContactsOutput>>> {
     const { limit, cursor, ...filter } = input;
     const page = await this.customers.searchContacts(principalOf(context).orgId, filter, { limit, cursor });
-    const items = page.items.map((c) => ({
-      id: c.id,
-      customerId: c.customerId,
-      customerName: c.customerName,
-      name: c.name,
-      email: c.email,
-      phone: c.phone,
-      title: c.title,
-      isPrimary: c.isPrimary,
-      isBilling: c.isBilling,
-      optedOut: c.optedOut,
-    }));
-    const lines = page.items.map((c) => {
-      const roles = [
-        c.isPrimary ? 'primary' : '',
-        c.isBilling ? 'billing' : '',
-        c.optedOut ? 'opted out' : '',
-      ]
-        .filter(Boolean)
-        .join(', ');
-      return (
-        `- ${c.name} (${c.id}) at ${c.customerName}` +
-        (c.title ? `, ${c.title}` : '') +
-        (c.email ? `, ${c.email}` : '') +
-        (c.phone ? `, ${c.phone}` : '') +
-        (roles ? ` [${roles}]` : '')
-      );
-    });
     return toolResult(
-      { items, hasMore: page.hasMore, nextCursor: page.nextCursor },
-      ['Contacts:', ...lines, pageFooter(page, 'contacts')].join('\n'),
+      { items: page.items.map(contactItem), hasMore: page.hasMore, nextCursor: page.nextCursor },
+      ['Contacts:', ...page.items.map((c) => `- ${contactLine(c)}`), pageFooter(page, 'contacts')].join('\n'),
     );
+  }
+
+  @Tool({
+    name: 'get_contact',
+    description:
+      'One customer contact: name, title, email, phone, whether they are the primary or billing contact, and whether they opted out of collection emails. Use before update_contact or draft_collection_email.',
+    parameters: z.object({ contactId: id('contact') }).strict(),
+    outputSchema: z.object({ contact: Contact }),
+    annotations: readOnly('Get contact'),
+  })
+  @ToolScopes(['ar:read'])
+  async getContact(
+    @Payload() input: { contactId: string },
+    @Ctx() context: McpContext,
+  ): Promise<ToolResult<{ contact: z.infer<typeof Contact> }>> {
+    const contact = await this.customers.getContact(principalOf(context).orgId, input.contactId);
+    return toolResult({ contact: contactItem(contact) }, contactLine(contact));
   }
 }

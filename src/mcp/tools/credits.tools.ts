@@ -4,10 +4,11 @@ import type { McpContext } from '@rekog/mcp-nest';
 import { z } from 'zod';
 import { CREDIT_MEMO_STATUSES } from '../../receivables/credits/credit-memo.entity';
 import { CREDIT_MEMO_SORTS, CreditMemoQueries } from '../../receivables/credits/credit-memo.queries';
+import type { CreditMemoDetail, CreditMemoRow } from '../../receivables/credits/credit-memo.queries';
 import { principalOf } from '../principal';
 import { readOnly } from './shared/annotations';
 import { ArTools } from './shared/ar-tools.decorator';
-import { amountRange, currency, direction, money } from './shared/common-schemas';
+import { amountRange, currency, direction, id, money } from './shared/common-schemas';
 import { dateRange, idList } from './shared/filter-schemas';
 import { pageArguments, pageFooter, pageOutput } from './shared/paging';
 import { formatMoney, toolResult } from './shared/tool-result';
@@ -56,10 +57,29 @@ const CreditMemo = z.object({
 
 const SearchCreditMemosOutput = z.object(pageOutput(CreditMemo));
 
-/**
- * Credit memos. The receivables read side has a search but no detail view of one memo (its
- * applications are visible per invoice, in get_invoice), so there is no get_credit_memo.
- */
+function memoItem(m: CreditMemoRow): z.infer<typeof CreditMemo> {
+  return {
+    id: m.id,
+    number: m.number,
+    customerId: m.customerId,
+    customerName: m.customerName,
+    issuedOn: m.issuedOn,
+    currency: m.currency,
+    amount: m.amount,
+    remainingAmount: m.remainingAmount,
+    status: m.status,
+    reason: m.reason,
+  };
+}
+
+function memoLine(m: CreditMemoRow): string {
+  return (
+    `${m.number} (${m.id}) ${m.customerName}: ${formatMoney(m.amount, m.currency)} issued ${m.issuedOn}, ${m.status}, ${formatMoney(m.remainingAmount, m.currency)} left to apply` +
+    (m.reason ? ` — ${m.reason}` : '')
+  );
+}
+
+/** Credit memos: credit issued to customers, and the invoices it went to. */
 @ArTools()
 export class CreditMemoTools {
   constructor(private readonly credits: CreditMemoQueries) {}
@@ -79,26 +99,48 @@ export class CreditMemoTools {
   ): Promise<ToolResult<z.infer<typeof SearchCreditMemosOutput>>> {
     const { limit, cursor, ...filter } = input;
     const page = await this.credits.search(principalOf(context).orgId, filter, { limit, cursor });
-    const items = page.items.map((m) => ({
-      id: m.id,
-      number: m.number,
-      customerId: m.customerId,
-      customerName: m.customerName,
-      issuedOn: m.issuedOn,
-      currency: m.currency,
-      amount: m.amount,
-      remainingAmount: m.remainingAmount,
-      status: m.status,
-      reason: m.reason,
-    }));
-    const lines = page.items.map(
-      (m) =>
-        `- ${m.number} (${m.id}) ${m.customerName}: ${formatMoney(m.amount, m.currency)} issued ${m.issuedOn}, ${m.status}, ${formatMoney(m.remainingAmount, m.currency)} left to apply` +
-        (m.reason ? ` — ${m.reason}` : ''),
+    return toolResult(
+      { items: page.items.map(memoItem), hasMore: page.hasMore, nextCursor: page.nextCursor },
+      ['Credit memos:', ...page.items.map((m) => `- ${memoLine(m)}`), pageFooter(page, 'credit memos')].join(
+        '\n',
+      ),
+    );
+  }
+
+  @Tool({
+    name: 'get_credit_memo',
+    description:
+      'One credit memo in full and where its credit went: every application to an invoice (number, amount, date), and the credit left to apply. Use before apply_credit_memo.',
+    parameters: z.object({ creditMemoId: id('credit memo') }).strict(),
+    outputSchema: z.object({
+      creditMemo: CreditMemo.extend({
+        applications: z.array(
+          z.object({
+            id: z.string(),
+            invoiceId: z.string(),
+            invoiceNumber: z.string(),
+            amount: money,
+            appliedOn: z.string(),
+          }),
+        ),
+      }),
+    }),
+    annotations: readOnly('Get credit memo'),
+  })
+  @ToolScopes(['ar:read'])
+  async getCreditMemo(
+    @Payload() input: { creditMemoId: string },
+    @Ctx() context: McpContext,
+  ): Promise<
+    ToolResult<{ creditMemo: z.infer<typeof CreditMemo> & Pick<CreditMemoDetail, 'applications'> }>
+  > {
+    const memo = await this.credits.getCreditMemo(principalOf(context).orgId, input.creditMemoId);
+    const lines = memo.applications.map(
+      (a) => `- ${formatMoney(a.amount, memo.currency)} to invoice ${a.invoiceNumber} on ${a.appliedOn}`,
     );
     return toolResult(
-      { items, hasMore: page.hasMore, nextCursor: page.nextCursor },
-      ['Credit memos:', ...lines, pageFooter(page, 'credit memos')].join('\n'),
+      { creditMemo: { ...memoItem(memo), applications: memo.applications } },
+      [memoLine(memo), ...(lines.length > 0 ? lines : ['Not applied to any invoice yet.'])].join('\n'),
     );
   }
 }

@@ -8,7 +8,7 @@ import type { DisputeRow } from '../../receivables/disputes/dispute.queries';
 import { principalOf } from '../principal';
 import { readOnly } from './shared/annotations';
 import { ArTools } from './shared/ar-tools.decorator';
-import { amountRange, currency, direction, money, view } from './shared/common-schemas';
+import { amountRange, currency, direction, id, money, view } from './shared/common-schemas';
 import { dateRange, idList } from './shared/filter-schemas';
 import { pageArguments, pageFooter, pageOutput } from './shared/paging';
 import { formatMoney, toolResult } from './shared/tool-result';
@@ -92,6 +92,14 @@ function full(row: DisputeRow): z.infer<typeof DisputeFull> {
   };
 }
 
+function disputeLine(d: DisputeRow): string {
+  return (
+    `${d.invoiceNumber} ${d.customerName} (dispute ${d.id}): ${formatMoney(d.amount, d.currency)} ${d.reason}, ${d.status}, opened ${d.openedOn}` +
+    (d.resolvedOn ? `, resolved ${d.resolvedOn}` : '') +
+    (d.ownerName ? `, owner ${d.ownerName}` : '')
+  );
+}
+
 /** Invoice disputes (customer inquiries that hold collections), open or settled. */
 @ArTools()
 export class DisputeTools {
@@ -112,12 +120,7 @@ export class DisputeTools {
   ): Promise<ToolResult<z.infer<typeof SearchDisputesOutput>>> {
     const { limit, cursor, view: shape, ...filter } = input;
     const page = await this.disputes.search(principalOf(context).orgId, filter, { limit, cursor });
-    const lines = page.items.map(
-      (d) =>
-        `- ${d.invoiceNumber} ${d.customerName} (dispute ${d.id}): ${formatMoney(d.amount, d.currency)} ${d.reason}, ${d.status}, opened ${d.openedOn}` +
-        (d.resolvedOn ? `, resolved ${d.resolvedOn}` : '') +
-        (d.ownerName ? `, owner ${d.ownerName}` : ''),
-    );
+    const lines = page.items.map((d) => `- ${disputeLine(d)}`);
     return toolResult(
       {
         items: page.items.map(shape === 'full' ? full : summarize),
@@ -125,6 +128,30 @@ export class DisputeTools {
         nextCursor: page.nextCursor,
       },
       ['Disputes:', ...lines, pageFooter(page, 'disputes')].join('\n'),
+    );
+  }
+
+  @Tool({
+    name: 'get_dispute',
+    description:
+      'One dispute in full: its invoice and customer, amount, reason, status, owner, description, and how it was settled (resolvedOn, resolution, creditMemoId). Use before update_dispute or resolve_dispute.',
+    parameters: z.object({ disputeId: id('dispute') }).strict(),
+    outputSchema: z.object({ dispute: DisputeFull }),
+    annotations: readOnly('Get dispute'),
+  })
+  @ToolScopes(['ar:read'])
+  async getDispute(
+    @Payload() input: { disputeId: string },
+    @Ctx() context: McpContext,
+  ): Promise<ToolResult<{ dispute: z.infer<typeof DisputeFull> }>> {
+    const dispute = await this.disputes.getDispute(principalOf(context).orgId, input.disputeId);
+    return toolResult(
+      { dispute: full(dispute) },
+      [
+        disputeLine(dispute),
+        ...(dispute.description ? [`Description: ${dispute.description}`] : []),
+        ...(dispute.resolution ? [`Resolution: ${dispute.resolution}`] : []),
+      ].join('\n'),
     );
   }
 }

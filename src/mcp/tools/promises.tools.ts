@@ -8,7 +8,7 @@ import type { PromiseRow } from '../../receivables/promises/promise.queries';
 import { principalOf } from '../principal';
 import { readOnly } from './shared/annotations';
 import { ArTools } from './shared/ar-tools.decorator';
-import { amountRange, currency, direction, money, view } from './shared/common-schemas';
+import { amountRange, currency, direction, id, money, view } from './shared/common-schemas';
 import { dateRange, idList } from './shared/filter-schemas';
 import { pageArguments, pageFooter, pageOutput } from './shared/paging';
 import { formatMoney, toolResult } from './shared/tool-result';
@@ -98,6 +98,13 @@ function full(row: PromiseRow): z.infer<typeof PromiseFull> {
   };
 }
 
+function promiseLine(p: PromiseRow): string {
+  return (
+    `${p.customerName} (promise ${p.id}): ${formatMoney(p.amount, p.currency)} on ${p.promisedOn}, ${p.status}` +
+    (p.invoices.length > 0 ? ` for ${p.invoices.map((i) => i.invoiceNumber).join(', ')}` : '')
+  );
+}
+
 /** Promises to pay: what customers said they would pay, when, and whether they did. */
 @ArTools()
 export class PromiseTools {
@@ -118,11 +125,7 @@ export class PromiseTools {
   ): Promise<ToolResult<z.infer<typeof SearchPromisesOutput>>> {
     const { limit, cursor, view: shape, ...filter } = input;
     const page = await this.promises.search(principalOf(context).orgId, filter, { limit, cursor });
-    const lines = page.items.map(
-      (p) =>
-        `- ${p.customerName} (promise ${p.id}): ${formatMoney(p.amount, p.currency)} on ${p.promisedOn}, ${p.status}` +
-        (p.invoices.length > 0 ? ` for ${p.invoices.map((i) => i.invoiceNumber).join(', ')}` : ''),
-    );
+    const lines = page.items.map((p) => `- ${promiseLine(p)}`);
     return toolResult(
       {
         items: page.items.map(shape === 'full' ? full : summarize),
@@ -131,5 +134,22 @@ export class PromiseTools {
       },
       ['Promises to pay:', ...lines, pageFooter(page, 'promises')].join('\n'),
     );
+  }
+
+  @Tool({
+    name: 'get_promise',
+    description:
+      'One promise to pay in full: amount and day promised, the invoices it covers, its status (pending, kept, partially_kept, broken, cancelled; kept or broken is judged from the payments received), who recorded it and from what source. Use before cancel_promise.',
+    parameters: z.object({ promiseId: id('promise to pay') }).strict(),
+    outputSchema: z.object({ promise: PromiseFull }),
+    annotations: readOnly('Get promise to pay'),
+  })
+  @ToolScopes(['ar:read'])
+  async getPromise(
+    @Payload() input: { promiseId: string },
+    @Ctx() context: McpContext,
+  ): Promise<ToolResult<{ promise: z.infer<typeof PromiseFull> }>> {
+    const promise = await this.promises.getPromise(principalOf(context).orgId, input.promiseId);
+    return toolResult({ promise: full(promise) }, promiseLine(promise));
   }
 }

@@ -8,7 +8,7 @@ import type { TaskRow } from '../../receivables/tasks/task.queries';
 import { principalOf } from '../principal';
 import { readOnly } from './shared/annotations';
 import { ArTools } from './shared/ar-tools.decorator';
-import { direction, view } from './shared/common-schemas';
+import { direction, id, view } from './shared/common-schemas';
 import { dateRange, idList } from './shared/filter-schemas';
 import { pageArguments, pageFooter, pageOutput } from './shared/paging';
 import { toolResult } from './shared/tool-result';
@@ -105,6 +105,16 @@ function full(row: TaskRow): z.infer<typeof TaskFull> {
   };
 }
 
+function taskLine(t: TaskRow): string {
+  return (
+    `${t.title} (${t.id}): ${t.type}, ${t.priority}, ${t.status}` +
+    (t.dueOn ? `, due ${t.dueOn}${t.overdue ? ' (overdue)' : ''}` : ', no due day') +
+    (t.customerName ? `, ${t.customerName}` : '') +
+    (t.invoiceNumber ? ` ${t.invoiceNumber}` : '') +
+    `, ${t.assigneeName ? `assigned to ${t.assigneeName}` : 'unassigned'}`
+  );
+}
+
 /** Collections tasks: calls to make, emails to send, follow-ups, reviews. */
 @ArTools()
 export class TaskTools {
@@ -129,14 +139,7 @@ export class TaskTools {
       ? [...(filter.assigneeUserIds ?? []), principal.userId]
       : filter.assigneeUserIds;
     const page = await this.tasks.search(principal.orgId, { ...filter, assigneeUserIds }, { limit, cursor });
-    const lines = page.items.map(
-      (t) =>
-        `- ${t.title} (${t.id}): ${t.type}, ${t.priority}, ${t.status}` +
-        (t.dueOn ? `, due ${t.dueOn}${t.overdue ? ' (overdue)' : ''}` : ', no due day') +
-        (t.customerName ? `, ${t.customerName}` : '') +
-        (t.invoiceNumber ? ` ${t.invoiceNumber}` : '') +
-        `, ${t.assigneeName ? `assigned to ${t.assigneeName}` : 'unassigned'}`,
-    );
+    const lines = page.items.map((t) => `- ${taskLine(t)}`);
     return toolResult(
       {
         items: page.items.map(shape === 'full' ? full : summarize),
@@ -145,5 +148,22 @@ export class TaskTools {
       },
       ['Tasks:', ...lines, pageFooter(page, 'tasks')].join('\n'),
     );
+  }
+
+  @Tool({
+    name: 'get_task',
+    description:
+      'One collections task in full: title, type, priority, status, due day (and whether it is overdue), the customer or invoice it is about, its assignee and description. Use before update_task, complete_task or reassign_task.',
+    parameters: z.object({ taskId: id('task') }).strict(),
+    outputSchema: z.object({ task: TaskFull }),
+    annotations: readOnly('Get task'),
+  })
+  @ToolScopes(['ar:read'])
+  async getTask(
+    @Payload() input: { taskId: string },
+    @Ctx() context: McpContext,
+  ): Promise<ToolResult<{ task: z.infer<typeof TaskFull> }>> {
+    const task = await this.tasks.getTask(principalOf(context).orgId, input.taskId);
+    return toolResult({ task: full(task) }, taskLine(task));
   }
 }

@@ -19,7 +19,8 @@ import { isoDate, selectColumns, whereDateRange, whereNumberRange } from '../sha
 import type { SortSpec } from '../shared/keyset-search';
 import { OrgSettingsReader } from '../shared/org-settings';
 import type { ReadScope } from '../shared/read-scope';
-import { SearchQueries } from '../shared/search.queries';
+import { readConsistently } from '../shared/read-scope';
+import { rowById, SearchQueries } from '../shared/search.queries';
 import type { SearchDefinition, SearchQuery } from '../shared/search.queries';
 import { CREDIT_MEMO_STATUSES } from './credit-memo.entity';
 import type { CreditMemoStatus } from './credit-memo.entity';
@@ -144,6 +145,19 @@ const CREDIT_MEMO_SEARCH: SearchDefinition<ParsedCreditMemoFilter, CreditMemoRow
   toRow: (raw) => raw as unknown as CreditMemoRow,
 };
 
+export interface CreditApplicationRow {
+  id: string;
+  invoiceId: string;
+  invoiceNumber: string;
+  amount: number;
+  appliedOn: string;
+}
+
+export interface CreditMemoDetail extends CreditMemoRow {
+  /** Every application of the memo's credit to an invoice, newest first. */
+  applications: CreditApplicationRow[];
+}
+
 @Injectable()
 export class CreditMemoQueries extends SearchQueries<
   CreditMemoFilter,
@@ -152,5 +166,21 @@ export class CreditMemoQueries extends SearchQueries<
 > {
   constructor(dataSource: DataSource, settings: OrgSettingsReader) {
     super(dataSource, settings, CREDIT_MEMO_SEARCH);
+  }
+
+  /** One credit memo and the invoices its credit went to, read from one snapshot. */
+  async getCreditMemo(orgId: string, id: string): Promise<CreditMemoDetail> {
+    return readConsistently(this.dataSource, this.settings, orgId, async (scope) => {
+      const memo = await rowById(CREDIT_MEMO_SEARCH, scope, 'credit memo', id);
+      const applications = await scope.manager.query<CreditApplicationRow[]>(
+        `SELECT a.id, a.invoice_id AS "invoiceId", i.number AS "invoiceNumber", a.amount,
+                to_char(a.applied_on, 'YYYY-MM-DD') AS "appliedOn"
+           FROM credit_applications a JOIN invoices i ON i.org_id = a.org_id AND i.id = a.invoice_id
+          WHERE a.org_id = $1 AND a.credit_memo_id = $2
+          ORDER BY a.applied_on DESC, a.created_at DESC, a.id`,
+        [scope.orgId, memo.id],
+      );
+      return { ...memo, applications };
+    });
   }
 }

@@ -38,7 +38,7 @@ import { OrgSettingsReader } from '../shared/org-settings';
 import type { Page, PageRequest } from '../shared/pagination';
 import { DETAIL_LIST_LIMIT, boundedList, openReadScope, readConsistently } from '../shared/read-scope';
 import type { BoundedList, ReadScope } from '../shared/read-scope';
-import { SearchQueries, searchPage } from '../shared/search.queries';
+import { rowById, SearchQueries, searchPage } from '../shared/search.queries';
 import type { SearchDefinition, SearchQuery } from '../shared/search.queries';
 import { TaskQueries } from '../tasks/task.queries';
 import type { TaskRow } from '../tasks/task.queries';
@@ -503,6 +503,11 @@ export class CustomerQueries extends SearchQueries<
     page: PageRequest,
   ): Promise<Page<ContactRow>> {
     return searchPage(CONTACT_SEARCH, scope, filter, page);
+  }
+
+  async getContact(orgId: string, id: string): Promise<ContactRow> {
+    const scope = await openReadScope(this.dataSource.manager, this.settings, orgId);
+    return rowById(CONTACT_SEARCH, scope, 'contact', id);
   }
 
   async getCustomer(orgId: string, id: string, options: { asOf?: string } = {}): Promise<CustomerDetail> {

@@ -167,4 +167,8 @@ export class DisputeQueries extends SearchQueries<DisputeFilter, ParsedDisputeFi
   constructor(dataSource: DataSource, settings: OrgSettingsReader) {
     super(dataSource, settings, DISPUTE_SEARCH);
   }
+
+  getDispute(orgId: string, id: string): Promise<DisputeRow> {
+    return this.getRow(orgId, 'dispute', id);
+  }
 }

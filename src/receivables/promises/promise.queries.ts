@@ -190,4 +190,8 @@ export class PromiseQueries extends SearchQueries<PromiseFilter, ParsedPromiseFi
   constructor(dataSource: DataSource, settings: OrgSettingsReader) {
     super(dataSource, settings, PROMISE_SEARCH);
   }
+
+  getPromise(orgId: string, id: string): Promise<PromiseRow> {
+    return this.getRow(orgId, 'promise', id);
+  }
 }

@@ -6,6 +6,7 @@ import type { SortDirection } from './keyset';
 import type { OrgSettingsReader } from './org-settings';
 import { queryFingerprint } from './pagination';
 import type { Page, PageRequest } from './pagination';
+import { parseUuid } from './filters';
 import { openReadScope } from './read-scope';
 import type { ReadScope } from './read-scope';
 
@@ -154,6 +155,31 @@ export async function searchPage<Parsed extends SortedFilter, Row, Result extend
   return definition.finish ? definition.finish(scope, f, result) : (result as Result);
 }
 
+/**
+ * One row by id, exactly as the search shows it (its columns, its `finish`), or NotFoundError when
+ * the organization has no such `entity` (in words: "credit memo"): the get_* view of records whose search row is complete.
+ */
+export async function rowById<Parsed extends SortedFilter, Row, Result extends Page<Row>>(
+  definition: SearchDefinition<Parsed, Row, Result>,
+  scope: ReadScope,
+  entity: string,
+  id: string,
+): Promise<Row> {
+  // The argument the id came in: "credit memo" → creditMemoId.
+  const rowId = parseUuid(id, `${entity.replace(/ (\w)/g, (_, c: string) => c.toUpperCase())}Id`);
+  const f = definition.parse({}, scope);
+  const sort = definition.sorts[f.sort as Parsed['sort']];
+  const search = preparePage({ limit: 1 }, sort, f.direction, definition.idColumn, definition.name);
+  const qb = definition.select(
+    definition.filtered(scope, f).andWhere(`${definition.idColumn} = :rowId`, { rowId }),
+    scope,
+  );
+  const { page } = await fetchPage(scope.manager, qb, search, (raw) => definition.toRow(raw, f, scope));
+  const [row] = definition.finish ? (await definition.finish(scope, f, page)).items : page.items;
+  if (row === undefined) throw new NotFoundError(entity, rowId);
+  return row;
+}
+
 /** Counts what the search would return over all its pages, in the same read scope. */
 export async function countMatches<Parsed extends SortedFilter>(
   definition: SearchDefinition<Parsed, unknown>,
@@ -185,6 +211,12 @@ export abstract class SearchQueries<
   async search(orgId: string, filter: Filter = {} as Filter, page: PageRequest = {}): Promise<Result> {
     const scope = await openReadScope(this.dataSource.manager, this.settings, orgId);
     return this.searchWithin(scope, filter, page);
+  }
+
+  /** One row by id as the search shows it; NotFoundError naming `entity` when there is none. */
+  protected async getRow(orgId: string, entity: string, id: string): Promise<Row> {
+    const scope = await openReadScope(this.dataSource.manager, this.settings, orgId);
+    return rowById(this.definition, scope, entity, id);
   }
 
   async searchWithin(scope: ReadScope, filter: Filter, page: PageRequest): Promise<Result> {

@@ -194,4 +194,8 @@ export class TaskQueries extends SearchQueries<TaskFilter, ParsedTaskFilter, Tas
   constructor(dataSource: DataSource, settings: OrgSettingsReader) {
     super(dataSource, settings, TASK_SEARCH);
   }
+
+  getTask(orgId: string, id: string): Promise<TaskRow> {
+    return this.getRow(orgId, 'task', id);
+  }
 }

@@ -67,22 +67,27 @@ const TEMPLATES: Record<string, Case[]> = {
   search_payments: [filter((a) => ({ customerIds: [a.customer] }))],
   get_payment: [notFound((a) => ({ paymentId: a.payment }))],
   search_credit_memos: [filter((a) => ({ customerIds: [a.customer] }))],
+  get_credit_memo: [notFound((a) => ({ creditMemoId: a.creditMemo }))],
   search_disputes: [
     filter((a) => ({ customerIds: [a.customer] })),
     filter((a) => ({ invoiceIds: [a.invoice] })),
     filter((a) => ({ ownerUserIds: [a.user] })),
   ],
+  get_dispute: [notFound((a) => ({ disputeId: a.dispute }))],
   search_promises: [
     filter((a) => ({ customerIds: [a.customer] })),
     filter((a) => ({ invoiceIds: [a.invoice] })),
     filter((a) => ({ createdByUserIds: [a.user] })),
   ],
+  get_promise: [notFound((a) => ({ promiseId: a.promise }))],
   search_tasks: [
     filter((a) => ({ assigneeUserIds: [a.user] })),
     filter((a) => ({ customerIds: [a.customer] })),
     filter((a) => ({ invoiceIds: [a.invoice] })),
   ],
+  get_task: [notFound((a) => ({ taskId: a.task }))],
   search_contacts: [filter((a) => ({ customerIds: [a.customer] }))],
+  get_contact: [notFound((a) => ({ contactId: a.contact }))],
   get_timeline: [
     notFound((a) => ({ customerId: a.customer })),
     notFound((a) => ({ invoiceId: a.invoice })),

@@ -40,10 +40,15 @@ const READ_TOOLS = [
   'search_payments',
   'get_payment',
   'search_credit_memos',
+  'get_credit_memo',
   'search_disputes',
+  'get_dispute',
   'search_promises',
+  'get_promise',
   'search_tasks',
+  'get_task',
   'search_contacts',
+  'get_contact',
   'get_timeline',
   'get_aging',
   'get_kpis',
@@ -354,6 +359,34 @@ describe('read tools over MCP (SDK v2 client, real OAuth token)', () => {
     });
   });
 
+  describe('customers', () => {
+    it('search_customers: past-due customers, longest overdue first, with balances', async () => {
+      const late = await ok<PageOf<Row>>('search_customers', {
+        overdueOnly: true,
+        sort: 'oldest_days_past_due',
+        direction: 'desc',
+      });
+      assert.deepEqual(idsOf(late), [ids.acme, ids.gamma]);
+      assert.equal(late.items[0].openBalance, 130_000);
+      assert.equal(late.items[1].currency, 'EUR');
+      assert.match(await fails('search_customers', { sort: 'size' }), /sort/);
+    });
+
+    it('get_customer: balances and every bounded list of the account', async () => {
+      const { customer } = await ok<{ customer: Row & Record<string, { items: Row[] }> }>('get_customer', {
+        customerId: ids.acme,
+      });
+      assert.equal(customer.name, 'Acme Corp');
+      const ofList = (list: string): string[] => customer[list].items.map((r) => r.id);
+      assert.deepEqual(ofList('openInvoices').sort(), [ids.a1, ids.a2].sort());
+      assert.deepEqual(ofList('openDisputes'), [ids.dispute]);
+      assert.deepEqual(ofList('openCredits'), [ids.cm1]);
+      assert.deepEqual(ofList('openTasks'), [ids.task]);
+      assert.ok(ofList('contacts').includes(ids.alice));
+      assert.match(await fails('get_customer', { customerId: ids.zeta }), /No customer with id/);
+    });
+  });
+
   describe('payments, credit memos, disputes, promises, tasks, contacts', () => {
     it('search_payments: unapplied cash only, and everything newest first', async () => {
       const unapplied = await ok<PageOf<Row>>('search_payments', { unappliedOnly: true, view: 'full' });
@@ -399,6 +432,36 @@ describe('read tools over MCP (SDK v2 client, real OAuth token)', () => {
         await fails('search_credit_memos', { amount: { min: 500, max: 100 } }),
         /amount is empty: min \(500\) is greater than max \(100\)/,
       );
+    });
+
+    it('get_credit_memo, get_dispute, get_promise, get_task, get_contact: the search row, by id', async () => {
+      const { creditMemo } = await ok<{ creditMemo: Row & { applications: Row[] } }>('get_credit_memo', {
+        creditMemoId: ids.cm1,
+      });
+      assert.deepEqual(
+        [creditMemo.number, creditMemo.remainingAmount, creditMemo.reason, creditMemo.applications],
+        ['CM1', 10_000, 'returned goods', []],
+      );
+      const { dispute } = await ok<{ dispute: Row }>('get_dispute', { disputeId: ids.dispute });
+      assert.deepEqual(
+        [dispute.invoiceId, dispute.description, dispute.status],
+        [ids.a1, 'Price differs from the quote', 'open'],
+      );
+      const { promise } = await ok<{ promise: Row & { invoices: Row[] } }>('get_promise', {
+        promiseId: ids.promise,
+      });
+      assert.deepEqual(
+        [promise.customerId, promise.promisedOn, promise.status, promise.invoices.map((i) => i.invoiceId)],
+        [ids.beta, addDays(T, 5), 'pending', [ids.b1]],
+      );
+      const { task } = await ok<{ task: Row }>('get_task', { taskId: ids.task });
+      assert.deepEqual([task.title, task.overdue, task.assigneeUserId], ['Call Acme AP', true, collectorId]);
+      const { contact } = await ok<{ contact: Row }>('get_contact', { contactId: ids.alice });
+      assert.deepEqual([contact.name, contact.customerId, contact.isBilling], ['Alice AP', ids.acme, true]);
+      // An id of another kind is not found under this one; a malformed id is refused by the schema.
+      assert.match(await fails('get_dispute', { disputeId: ids.task }), /No dispute with id/);
+      assert.match(await fails('get_task', { taskId: ids.dispute }), /No task with id/);
+      assert.match(await fails('get_contact', { contactId: 'alice' }), /contactId/);
     });
 
     it('search_disputes: open disputes, full view with the description; a forged cursor is refused', async () => {

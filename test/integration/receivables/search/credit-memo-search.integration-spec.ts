@@ -27,6 +27,7 @@ describe('credit memo search', () => {
   let acme: Customer;
   let m: Record<'M1' | 'M2' | 'M3' | 'M4', CreditMemo>;
   let foreignCustomer: Customer;
+  let boltInvoiceNumber: string;
 
   const of = (...keys: (keyof typeof m)[]): string[] => keys.map((k) => m[k].number);
   const tie = (desc: boolean, ...keys: (keyof typeof m)[]): string[] => {
@@ -44,6 +45,7 @@ describe('credit memo search', () => {
     const bolt = await books.customer({ name: 'Bolt Industries' });
     const acmeInvoice = await books.invoice(acme, 50000, '2026-01-15');
     const boltInvoice = await books.invoice(bolt, 50000, '2026-01-15');
+    boltInvoiceNumber = boltInvoice.number;
     m = {
       M1: await books.creditMemo(acme, 10000, '2026-02-01', { reason: 'Pricing error' }),
       M2: await books.creditMemo(acme, 20000, '2026-02-10'),
@@ -137,5 +139,20 @@ describe('credit memo search', () => {
     const theirs = await credits.search(other.orgId);
     assert.equal(theirs.items.length, 1);
     assert.equal(theirs.items[0].customerId, foreignCustomer.id);
+  });
+
+  it('gets one memo as the search shows it, with the invoices its credit went to', async () => {
+    const m3 = await credits.getCreditMemo(books.orgId, m.M3.id);
+    const [searched] = (await credits.search(books.orgId, { text: m.M3.number })).items;
+    assert.deepEqual({ ...m3, applications: undefined }, { ...searched, applications: undefined });
+    assert.deepEqual(
+      m3.applications.map((a) => [a.invoiceNumber, a.amount, a.appliedOn]),
+      [[boltInvoiceNumber, 5000, '2026-02-12']],
+    );
+    assert.deepEqual((await credits.getCreditMemo(books.orgId, m.M1.id)).applications, []);
+    // Another organization's memo, and a malformed id: refused, naming what is wrong.
+    const theirs = (await credits.search(other.orgId)).items[0];
+    await rejectsWith(credits.getCreditMemo(books.orgId, theirs.id), 'not_found', theirs.id);
+    await rejectsWith(credits.getCreditMemo(books.orgId, 'M3'), 'invalid_argument', 'creditMemoId');
   });
 });
