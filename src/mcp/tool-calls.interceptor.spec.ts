@@ -22,6 +22,19 @@ describe('tool-call log redaction', () => {
     );
   });
 
+  it("logs a contact's name, email and phone by length only", () => {
+    assert.deepEqual(
+      redactArguments({
+        customerId: 'c1',
+        name: 'Alice Example',
+        email: 'alice@example.com',
+        phone: '+1 555 0100',
+        isBilling: true,
+      }),
+      { customerId: 'c1', name: '[13 chars]', email: '[17 chars]', phone: '[11 chars]', isBilling: true },
+    );
+  });
+
   it('passes non-object arguments through', () => {
     assert.equal(redactArguments(undefined), undefined);
   });

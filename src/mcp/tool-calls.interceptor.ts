@@ -11,8 +11,11 @@ import { ToolCallLimiter } from './tool-call-limiter';
 
 /** Argument names whose values are never logged. */
 const SECRET_ARGUMENT = /token|secret|password|authorization|cookie/i;
-/** Free text is logged by length only: it may hold customer data the log has no business keeping. */
-const FREE_TEXT = /body|note|description|summary|resolution|reason|memo|subject|text/i;
+/**
+ * Free text and people's contact details are logged by length only: they may hold customer data
+ * (a contact's name, email or phone) the log has no business keeping.
+ */
+const FREE_TEXT = /body|note|description|summary|resolution|reason|memo|subject|text|name|email|phone/i;
 
 export function redactArguments(args: unknown): unknown {
   if (!args || typeof args !== 'object' || Array.isArray(args)) return args;

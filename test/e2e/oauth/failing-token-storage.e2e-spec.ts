@@ -8,6 +8,7 @@ import { IdentityService } from '../../../src/identity/identity.service';
 import { startAppProcess } from '../../support/app-process';
 import type { AppProcess } from '../../support/app-process';
 import { formFields, newPkce, OAuthBrowser } from '../../support/oauth-browser';
+import { mcpRequest } from '../replicas/replica-helpers';
 import {
   assertOAuthError,
   authorizeCode,
@@ -512,6 +513,45 @@ describe('the real service process: foreign tokens (G3) and its logs (I5)', () =
     } finally {
       await other.stop();
     }
+  });
+
+  it('logs each tool call with who, where, which client, the tool, its outcome and duration; free text by length (I5)', async () => {
+    const tokens = await obtainTokens(sut, { email: 'logged@storage.example' });
+    const principal = (await (await whoami(sut, tokens.access_token)).json()) as Record<string, string>;
+    const searched = 'alice.private@example.com';
+    const { status } = await mcpRequest(sut, tokens.access_token, 'tools/call', {
+      name: 'search_contacts',
+      arguments: { text: searched, limit: 5 },
+    });
+    assert.equal(status, 200);
+    // Lines are written in batches (at least every 200 ms).
+    const toolCalls = async (): Promise<Record<string, unknown>[]> => {
+      for (let waited = 0; waited < 5_000; waited += 100) {
+        const found = service
+          .output()
+          .split('\n')
+          .filter((line) => line.includes('"msg":"tool call"'))
+          .map((line) => JSON.parse(line) as Record<string, unknown>);
+        if (found.length > 0) return found;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      return [];
+    };
+    const [line, ...more] = await toolCalls();
+    assert.deepEqual(more, [], 'one line per tool call');
+    assert.deepEqual(
+      [line.tool, line.outcome, line.userId, line.orgId, line.clientId, line.arguments],
+      [
+        'search_contacts',
+        'ok',
+        principal.userId,
+        principal.orgId,
+        principal.clientId,
+        { text: `[${searched.length} chars]`, limit: 5 },
+      ],
+    );
+    assert.equal(typeof line.durationMs, 'number');
+    assert.ok(!service.output().includes(searched), 'the searched email address is not in the logs');
   });
 
   it('never writes an access token, refresh token, code, client secret, password or session id', async () => {
