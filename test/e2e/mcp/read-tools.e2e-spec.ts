@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { todayIn } from '../../../src/receivables/shared/calendar';
 import { addDays, Books } from '../../factories/books';
 import { obtainTokens } from '../../support/oauth-flows';
+import { READ_TOOLS } from '../../support/tool-catalogue';
 import { startOAuthTestApp } from '../../support/oauth-test-app';
 import type { OAuthTestApp } from '../../support/oauth-test-app';
 
@@ -30,35 +31,6 @@ import type { OAuthTestApp } from '../../support/oauth-test-app';
  *     G1  100,000 EUR issued T-45, due T-15 → 15 days past due; EUR→USD 1.1 → USD 110,000
  * Another organization holds Zeta with Z1: its ids must never be visible.
  */
-
-const READ_TOOLS = [
-  'get_context',
-  'search_customers',
-  'get_customer',
-  'search_invoices',
-  'get_invoice',
-  'search_payments',
-  'get_payment',
-  'search_credit_memos',
-  'get_credit_memo',
-  'search_disputes',
-  'get_dispute',
-  'search_promises',
-  'get_promise',
-  'search_tasks',
-  'get_task',
-  'search_contacts',
-  'get_contact',
-  'get_timeline',
-  'get_aging',
-  'get_kpis',
-  'get_kpi_trend',
-  'get_top_overdue_customers',
-  'get_payment_behaviour',
-  'get_cash_forecast',
-  'get_statement_of_account',
-  'get_collector_worklist',
-];
 
 interface PageOf<T> {
   items: T[];
