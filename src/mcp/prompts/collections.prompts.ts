@@ -1,6 +1,7 @@
 import { Payload } from '@nestjs/microservices';
 import { Prompt } from '@rekog/mcp-nest';
 import { z } from 'zod';
+import { InvalidArgumentError } from '../../common/errors/app-error';
 import { ArTools } from '../tools/shared/ar-tools.decorator';
 
 interface PromptResult {
@@ -45,6 +46,11 @@ Then give me: the amount past due by age, the oldest invoices, what they promise
     }),
   })
   monthEnd(@Payload() args: { month?: string }): PromptResult {
+    // mcp-nest passes prompt arguments through unchecked, and they end up in the model's prompt.
+    if (args.month !== undefined && !/^\d{4}-(0[1-9]|1[0-2])$/.test(args.month))
+      throw new InvalidArgumentError(`month must be written YYYY-MM, e.g. 2026-10; got "${args.month}".`, {
+        field: 'month',
+      });
     const month = args.month ?? 'the last complete month';
     return ask(
       'Month-end AR review',
