@@ -203,13 +203,18 @@ describe('the MCP endpoint behind OAuth', () => {
         grant_id: grant.grantId,
       });
       assert.equal(done.status, 303);
-      const after = await rawPost(
-        app,
-        { authorization: `Bearer ${fresh.access_token}` },
-        JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} }),
-      );
-      assert.equal(after.status, 401);
-      assert.match(after.headers.get('www-authenticate') ?? '', /error="invalid_token"/);
+      for (const [method, params] of [
+        ['tools/call', { name: 'get_context', arguments: {} }],
+        ['tools/list', {}],
+      ] as const) {
+        const after = await rawPost(
+          app,
+          { authorization: `Bearer ${fresh.access_token}` },
+          JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+        );
+        assert.equal(after.status, 401, method);
+        assert.match(after.headers.get('www-authenticate') ?? '', /error="invalid_token"/);
+      }
     } finally {
       await client.close().catch(() => undefined);
     }

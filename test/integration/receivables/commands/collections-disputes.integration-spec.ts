@@ -277,6 +277,18 @@ describe('collections commands: disputes', () => {
     });
     assert.equal(memoAudit.reason, `Settles dispute ${dispute.id}`);
     await assertBooksConsistent();
+    // Resolved once: a second resolution (which would issue a second credit) is refused.
+    await failsAndChangesNothing(
+      w.books,
+      () =>
+        disputes.resolveDispute(w.ctx(), dispute.id, {
+          outcome: 'resolved',
+          resolution: 'Again.',
+          creditMemo: {},
+        }),
+      RuleViolationError,
+      new RegExp(`This dispute was already resolved on ${w.today} and cannot be resolved`),
+    );
   });
 
   it('closes the invoice when the credit settles its whole balance', async () => {
