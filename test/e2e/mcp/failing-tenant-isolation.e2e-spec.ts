@@ -327,6 +327,7 @@ describe('failing: tenant isolation of every id-taking MCP tool (generated from 
   let tools: Tool[];
   let orgA: string;
   let orgB: string;
+  let modernClient: Client;
   let a: OrgIds;
   let b: OrgIds;
   /** Every id organization A holds, in any table: none may appear in an answer to B. */
@@ -356,10 +357,21 @@ describe('failing: tenant isolation of every id-taking MCP tool (generated from 
       }),
     );
     tools = (await client.listTools()).tools;
+    // The same grant through the sessionless 2026-07-28 revision (no initialize).
+    modernClient = new Client(
+      { name: 'tenant-isolation-e2e', version: '1.0.0' },
+      { versionNegotiation: { mode: { pin: '2026-07-28' } } },
+    );
+    await modernClient.connect(
+      new StreamableHTTPClientTransport(new URL(app.resource), {
+        authProvider: { token: () => Promise.resolve(tokens.access_token) },
+      }),
+    );
   });
 
   after(async () => {
     await client?.close();
+    await modernClient?.close();
     await app?.stop();
   });
 
@@ -418,7 +430,13 @@ describe('failing: tenant isolation of every id-taking MCP tool (generated from 
     assert.ok(tools.filter((t) => idPaths(t.inputSchema as JsonSchema).length > 0).length >= 30);
   });
 
-  it("refuses organization A's ids in every id argument, and neither organization's books change", async () => {
+  for (const era of ['2025-11-25', '2026-07-28'] as const) {
+    it(`refuses organization A's ids in every id argument, and neither organization's books change (${era})`, async () => {
+      await refusesForeignIds(era === '2025-11-25' ? client : modernClient);
+    });
+  }
+
+  async function refusesForeignIds(client: Client): Promise<void> {
     const beforeA = await snapshot(orgA);
     const beforeB = await snapshot(orgB);
     const failures: string[] = [];
@@ -456,5 +474,5 @@ describe('failing: tenant isolation of every id-taking MCP tool (generated from 
     }
     assert.deepEqual(failures, []);
     assert.ok(calls >= 60, `only ${calls} calls were made`);
-  });
+  }
 });

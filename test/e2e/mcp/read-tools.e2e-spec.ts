@@ -202,6 +202,7 @@ describe('read tools over MCP (SDK v2 client, real OAuth token)', () => {
         assert.ok(tool, `${name} is not listed`);
         assert.equal(tool.annotations?.readOnlyHint, true, `${name} readOnlyHint`);
         assert.equal(tool.annotations?.destructiveHint, false, `${name} destructiveHint`);
+        assert.equal(tool.annotations?.idempotentHint, true, `${name} idempotentHint`);
         assert.equal(tool.annotations?.openWorldHint, false, `${name} openWorldHint`);
         assert.ok(tool.annotations?.title, `${name} has no title`);
         assert.ok(tool.outputSchema, `${name} has no outputSchema`);
