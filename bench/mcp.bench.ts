@@ -3,7 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, createServer, request as httpRequest } from 'node:http';
 import { Session } from 'node:inspector';
-import { loadavg, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -19,7 +19,10 @@ import { SCALE_ORGANIZATION } from '../src/demo-data/demo-logins';
 import { IdentityService } from '../src/identity/identity.service';
 import { PasswordHasher } from '../src/identity/password-hasher';
 import { GET_INVOICE_TOOL, SEARCH_INVOICES_TOOL } from '../src/mcp/tools/invoices.tools';
+import { TokenValidator } from '../src/oauth/tokens/token-validator.service';
+import { InvoiceQueries } from '../src/receivables/invoices/invoice.queries';
 import type { InvoiceDetail, InvoicePage } from '../src/receivables/invoices/invoice.queries';
+import { OrgSettingsReader } from '../src/receivables/shared/org-settings';
 import { startServer } from '../src/server';
 import { newPkce, OAuthBrowser, signInAndApprove } from '../test/support/oauth-browser';
 import { freePort } from '../test/support/postgres-server';
@@ -41,7 +44,7 @@ import type { LoadResult, LoadStats } from './support/report';
  *
  * DATABASE_URL names a database holding the scale organization ("Initech Scale Test", seeded by
  * `tesorio-mcp seed --scale 1000000`); it is migrated and a bench user is added to the
- * organization, nothing else is written. Two servers run as child processes of this script:
+ * organization, nothing else is written. Three servers run as child processes of this script:
  *
  * - the whole stack: `startServer` with production defaults (pool of 10, LOG_LEVEL info written to
  *   /dev/null, helmet, pino-http, Origin/Host and bearer guards), tokens obtained by the real OAuth
@@ -49,7 +52,14 @@ import type { LoadResult, LoadStats } from './support/report';
  * - the baseline: `createMcpHandler` + `toNodeHandler` of the SDK on plain node:http, one
  *   `McpServer` per request with `registerTool` of the same two tools (same zod schemas, same
  *   result rendering), answering from rows fetched beforehand through the whole stack. No Nest,
- *   no auth, no database.
+ *   no auth, no database;
+ * - the mcp-nest floor (support/mcp-nest-floor.ts): Nest + Express + mcp-nest through
+ *   McpHttpControllerFor, the same tools answering from the same rows: what the framework alone
+ *   costs.
+ *
+ * After the rounds it measures the database work of each call alone (token check + the tool's
+ * query through the service's code, no HTTP or MCP) and prints the most the whole stack could
+ * answer if nothing but that work and the floor cost anything.
  *
  * The load comes from a worker thread of this process (keep-alive node:http, N connections,
  * closed loop), replaying the tools/call requests the SDK v2 client sends, recorded from a real
@@ -980,6 +990,128 @@ function printPaced(round: number, results: ScenarioResult[], options: McpBenchO
   );
 }
 
+/** The database work of one call, measured alone. */
+interface DatabaseWork {
+  perSecond: number;
+  /** CPU of this process (the pg driver, TypeORM, our query code) per call, ms. */
+  nodeCpuPerCall: number;
+  /** CPU of the PostgreSQL backends per call, ms. */
+  dbCpuPerCall?: number;
+}
+
+/**
+ * The database work of each tool's call, alone: the bearer-token check and the tool's query
+ * through the service's own code (TokenValidator, InvoiceQueries) on a pool like the service's,
+ * in this process at the bench's concurrency, without HTTP or MCP. It is what the whole stack must
+ * do per call and the servers answering from memory skip.
+ */
+async function measureDatabaseWork(
+  options: McpBenchOptions,
+  data: ScaleData,
+  token: string,
+  serviceUrl: string,
+  database?: DatabaseCpu,
+): Promise<Record<ToolName, DatabaseWork>> {
+  const config = AppConfig.fromValues({
+    NODE_ENV: 'test',
+    DATABASE_URL: options.databaseUrl,
+    // The token's audience is the service's resource.
+    PUBLIC_URL: serviceUrl,
+    LOG_LEVEL: 'silent',
+  });
+  const opened = await openDatabase(config);
+  try {
+    const ds = opened.dataSource;
+    const validator = new TokenValidator(ds, config);
+    const invoices = new InvoiceQueries(ds, new OrgSettingsReader(ds));
+    const calls: Record<ToolName, (n: number) => Promise<unknown>> = {
+      get_invoice: async (n) => {
+        if (!(await validator.validate(token))) throw new Error('the bench token was refused');
+        return invoices.getInvoice(data.orgId, data.invoiceIds[n % data.invoiceIds.length]);
+      },
+      search_invoices: async (n) => {
+        if (!(await validator.validate(token))) throw new Error('the bench token was refused');
+        const customerIds = [data.customerIds[n % data.customerIds.length]];
+        return invoices.search(data.orgId, { overdueOnly: true, customerIds }, { limit: SEARCH_LIMIT });
+      },
+    };
+    const run = async (call: (n: number) => Promise<unknown>, durationMs: number): Promise<DatabaseWork> => {
+      let n = 0;
+      const dbBefore = await database?.sample();
+      const cpuBefore = process.cpuUsage();
+      const started = performance.now();
+      await Promise.all(
+        Array.from({ length: options.connections }, async () => {
+          while (performance.now() - started < durationMs) await call(n++);
+        }),
+      );
+      const elapsed = performance.now() - started;
+      const cpu = process.cpuUsage(cpuBefore);
+      const dbAfter = await database?.sample();
+      return {
+        perSecond: (n / elapsed) * 1000,
+        nodeCpuPerCall: (cpu.user + cpu.system) / 1000 / n,
+        dbCpuPerCall: dbBefore && dbAfter ? DatabaseCpu.spent(dbBefore, dbAfter) / n : undefined,
+      };
+    };
+    const work: Partial<Record<ToolName, DatabaseWork>> = {};
+    for (const tool of TOOLS) {
+      await run(calls[tool], WARMUP_MS);
+      work[tool] = await run(calls[tool], options.seconds * 1000);
+    }
+    return work as Record<ToolName, DatabaseWork>;
+  } finally {
+    await opened.close();
+  }
+}
+
+/**
+ * The most the whole stack could answer if everything it adds to the framework floor cost nothing
+ * but its database work: per call it needs at least the floor's CPU plus the database work's, on
+ * the service's one JavaScript thread and on the machine's cores (shared with PostgreSQL; the load
+ * generator's share is left out, so the bound is generous).
+ */
+function printDatabaseBound(
+  work: Record<ToolName, DatabaseWork>,
+  last: ScenarioResult[],
+  connections: number,
+): void {
+  const cores = availableParallelism();
+  console.log(
+    `\nDatabase work alone (token check + the tool's query through the service's code, ${connections} concurrent, no HTTP or MCP), and the most the whole stack could answer on ${cores} cores if nothing else cost anything:`,
+  );
+  printTable(
+    [
+      'scenario',
+      'DB work calls/s',
+      'Node CPU/call',
+      'PG CPU/call',
+      'floor CPU/req',
+      'thread limit req/s',
+      'cores limit req/s',
+      'bare req/s',
+      'best ratio',
+    ],
+    last.map(({ scenario, floor, bare }) => {
+      const db = work[scenario.tool];
+      const threadLimit = 1000 / (floor.cpuPerRequest + db.nodeCpuPerCall);
+      const coresLimit = (cores * 1000) / (floor.cpuPerRequest + db.nodeCpuPerCall + (db.dbCpuPerCall ?? 0));
+      return [
+        scenario.label,
+        rate(db.perSecond),
+        ms(db.nodeCpuPerCall),
+        ms(db.dbCpuPerCall),
+        ms(floor.cpuPerRequest),
+        rate(threadLimit),
+        rate(coresLimit),
+        rate(bare.stats.perSecond),
+        `${(Math.min(threadLimit, coresLimit) / bare.stats.perSecond).toFixed(2)}×`,
+      ];
+    }),
+    1,
+  );
+}
+
 /** Runs the benchmark; true when every target is met in every round. */
 export async function runMcpBench(options: McpBenchOptions): Promise<boolean> {
   console.log(
@@ -1064,6 +1196,13 @@ export async function runMcpBench(options: McpBenchOptions): Promise<boolean> {
       }
       results.push(...roundResults);
     }
+
+    // ---- what the database part alone costs, and what that leaves possible
+    printDatabaseBound(
+      await measureDatabaseWork(options, data, token, service.url, database),
+      results.filter((r) => r.round === options.rounds),
+      options.connections,
+    );
 
     // ---- CPU profile of the whole stack under get_invoice load (and whatever else was asked for)
     if (options.profileSeconds > 0) {
