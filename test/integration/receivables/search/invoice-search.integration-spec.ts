@@ -452,4 +452,41 @@ describe('invoice search with invoice-date aging and custom bucket edges', () =>
     );
     assert.equal((await invoices.search(books.orgId, {})).asOf, todayIn('Pacific/Kiritimati'));
   });
+
+  it('follows settings changed between two searches of one process', async () => {
+    const { invoices } = buildQueries(db.dataSource);
+    const books = await Books.create(db.dataSource, { agingBucketEdges: [30, 60, 90], timeZone: 'UTC' });
+    const customer = await books.customer({ name: 'Settled Co' });
+    // Due 2026-03-11: 20 days past due on AS_OF.
+    const invoice = await books.invoice(customer, 1000, '2026-02-09', { terms: 30 });
+    const bucketOf = async (): Promise<string | null> =>
+      (await invoices.search(books.orgId, { asOf: AS_OF })).items[0].agingBucket;
+    assert.equal(await bucketOf(), '1-30');
+
+    const change = (edges: number[], zone: string) =>
+      db.dataSource.query('UPDATE organizations SET aging_bucket_edges = $2, time_zone = $3 WHERE id = $1', [
+        books.orgId,
+        edges,
+        zone,
+      ]);
+    await change([10, 40], 'Pacific/Kiritimati');
+    assert.equal(await bucketOf(), '11-40');
+    assert.equal((await invoices.search(books.orgId, {})).asOf, todayIn('Pacific/Kiritimati'));
+    // A bucket only the new edges have is accepted.
+    await change([15, 45], 'UTC');
+    const page = await invoices.search(books.orgId, { asOf: AS_OF, agingBucket: ['16-45'] });
+    assert.deepEqual(
+      page.items.map((r) => r.id),
+      [invoice.id],
+    );
+    // A bucket no edges have is still refused, naming the ones there are.
+    await rejectsWith(
+      invoices.search(books.orgId, { agingBucket: ['1-30'] }),
+      'invalid_argument',
+      'current, 1-15, 16-45, 45+',
+    );
+    // An organization that is gone is not found.
+    await db.dataSource.query('DELETE FROM organizations WHERE id = $1', [books.orgId]);
+    await rejectsWith(invoices.search(books.orgId, {}), 'not_found', books.orgId);
+  });
 });
