@@ -87,7 +87,7 @@ export class CreditMemoTools {
   @Tool({
     name: 'search_credit_memos',
     description:
-      'Find credit memos by customer, status, issue date, amount, remaining (unapplied) credit, currency or text (number, reason, customer name). openOnly: true lists credit still available to apply. Which invoices a memo was applied to is shown on each invoice (get_invoice, creditApplications). Newest first by default. Paged: follow nextCursor while hasMore.',
+      'Find credit memos by customer, status, issue date, amount, remaining (unapplied) credit, currency or text (number, reason, customer name). openOnly: true lists credit still available to apply. Which invoices a memo was applied to: get_credit_memo (applications), or on each invoice (get_invoice, creditApplications). Newest first by default. Paged: follow nextCursor while hasMore.',
     parameters: SearchCreditMemosInput,
     outputSchema: SearchCreditMemosOutput,
     annotations: readOnly('Search credit memos'),
