@@ -11,6 +11,7 @@ import { id } from './shared/common-schemas';
 import { toolResult } from './shared/tool-result';
 import type { ToolResult } from './shared/tool-result';
 import { idempotencyKey } from './shared/write-schemas';
+import { contactRoles } from './contacts.tools';
 
 const email = z.string().min(3).max(254).describe('Email address, e.g. ap@customer.com; unique per customer');
 const phone = z
@@ -86,9 +87,7 @@ function toOutput(c: ContactResult): ContactOutput {
 }
 
 function describeContact(c: ContactResult): string {
-  const roles = [c.isPrimary ? 'primary' : '', c.isBilling ? 'billing' : '', c.optedOut ? 'opted out' : '']
-    .filter(Boolean)
-    .join(', ');
+  const roles = contactRoles(c);
   const demoted =
     c.demotedContactIds.length > 0 ? ` ${c.demotedContactIds.join(', ')} is no longer primary.` : '';
   return `${c.name} (${c.id}) at customer ${c.customerId}: ${c.email ?? 'no email'}, ${c.phone ?? 'no phone'}${roles ? ` [${roles}]` : ''}.${demoted}`;

@@ -64,10 +64,15 @@ function contactItem(c: ContactRow): z.infer<typeof Contact> {
   };
 }
 
-function contactLine(c: ContactRow): string {
-  const roles = [c.isPrimary ? 'primary' : '', c.isBilling ? 'billing' : '', c.optedOut ? 'opted out' : '']
+/** "primary, billing, opted out", as far as they apply; '' when none does. */
+export function contactRoles(c: { isPrimary: boolean; isBilling: boolean; optedOut: boolean }): string {
+  return [c.isPrimary ? 'primary' : '', c.isBilling ? 'billing' : '', c.optedOut ? 'opted out' : '']
     .filter(Boolean)
     .join(', ');
+}
+
+function contactLine(c: ContactRow): string {
+  const roles = contactRoles(c);
   return (
     `${c.name} (${c.id}) at ${c.customerName}` +
     (c.title ? `, ${c.title}` : '') +
