@@ -35,6 +35,25 @@ describe('tool-call log redaction', () => {
     );
   });
 
+  it('redacts inside nested objects and lists too', () => {
+    assert.deepEqual(
+      redactArguments({
+        disputeId: 'd1',
+        creditMemo: { amount: 500, reason: 'Damaged in transit' },
+        applications: [{ invoiceId: 'i1', amount: 100, note: 'short pay' }],
+        contacts: [{ email: 'bob@example.com', secretToken: 'x' }],
+        tags: ['key-account'],
+      }),
+      {
+        disputeId: 'd1',
+        creditMemo: { amount: 500, reason: '[18 chars]' },
+        applications: [{ invoiceId: 'i1', amount: 100, note: '[9 chars]' }],
+        contacts: [{ email: '[15 chars]', secretToken: '[redacted]' }],
+        tags: ['key-account'],
+      },
+    );
+  });
+
   it('passes non-object arguments through', () => {
     assert.equal(redactArguments(undefined), undefined);
   });

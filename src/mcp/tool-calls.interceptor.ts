@@ -17,13 +17,15 @@ const SECRET_ARGUMENT = /token|secret|password|authorization|cookie/i;
  */
 const FREE_TEXT = /body|note|description|summary|resolution|reason|memo|subject|text|name|email|phone/i;
 
+/** Tool arguments as the log may keep them, at every depth (a nested object or list included). */
 export function redactArguments(args: unknown): unknown {
-  if (!args || typeof args !== 'object' || Array.isArray(args)) return args;
+  if (Array.isArray(args)) return args.map(redactArguments);
+  if (!args || typeof args !== 'object') return args;
   return Object.fromEntries(
     Object.entries(args as Record<string, unknown>).map(([key, value]) => {
       if (SECRET_ARGUMENT.test(key)) return [key, '[redacted]'];
       if (FREE_TEXT.test(key) && typeof value === 'string') return [key, `[${value.length} chars]`];
-      return [key, value];
+      return [key, redactArguments(value)];
     }),
   );
 }
